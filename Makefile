@@ -1,0 +1,65 @@
+# Everything a person runs. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export SITE_PORT ?= $(PORT)
+
+.PHONY: run setup test install install-dev migrate demo lint format bench bench-provision browser clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+# Demo data is loaded once; var/.demo-loaded marks it (delete the file to reload).
+var/.demo-loaded:
+	$(PY) manage.py seed_demo
+	touch $@
+
+setup: migrate var/.demo-loaded
+
+run: setup
+	@echo ""
+	@echo "  Cổng thông tin:    http://localhost:$(PORT)/"
+	@echo "  Xã Động Đạt:       http://dongdat.thainguyen.localhost:$(PORT)/"
+	@echo "  Quản trị:          http://localhost:$(PORT)/admin/"
+	@echo "  Tài khoản demo:    $(PY) manage.py seed_demo --logins"
+	@echo ""
+	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+# The browser tests use the system Chromium; install it when missing (Debian package).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) || \
+		echo "Chưa cài được Chromium: các bài kiểm thử trình duyệt sẽ bị bỏ qua (trừ khi REQUIRE_BROWSER=1)."
+
+test: install-dev browser
+	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install-dev
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var/db.sqlite3* var/media var/.demo-loaded

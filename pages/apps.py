@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "pages"
+    label = "pages"
+    verbose_name = "Trang"
+    default_auto_field = "django.db.models.BigAutoField"

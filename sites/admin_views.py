@@ -1,0 +1,1 @@
+"""Commune management in the Wagtail admin, for province admins."""

@@ -1,0 +1,66 @@
+"""Request-level tenancy: the host picks the commune site, and admin URLs are checked against the user's scope."""
+
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+
+from . import admin_gate
+from .tenancy import commune_for_site, site_for_hostname
+
+
+def _split_host(host: str) -> str:
+    if host.startswith("["):  # IPv6 literal
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+class CommuneSiteMiddleware:
+    """Resolve the Site from the Host header; unknown hosts get 400, archived communes 410.
+
+    Wagtail would fall back to a default site for an unknown host; a commune install must never
+    show one commune's pages under another name, so there is no fallback.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        hostname = _split_host(request.get_host()).lower()
+        site = site_for_hostname(hostname)
+        if site is None:
+            body = render_to_string("errors/unknown_host.html", {"hostname": hostname})
+            return HttpResponse(body, status=400)
+        request._wagtail_site = site
+        commune = commune_for_site(site)
+        request._xaso_commune = commune
+        if commune is not None and not commune.is_active and not request.path.startswith("/admin/"):
+            body = render_to_string("errors/archived.html", {"commune": commune})
+            return HttpResponse(body, status=410)
+        return self.get_response(request)
+
+
+class AdminTenancyMiddleware:
+    """Before a view runs, refuse any object outside the signed-in user's scope with 404.
+
+    Public file URLs are checked too: a commune's document is served on its own site only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None:
+            return None
+        if match.url_name == "wagtaildocs_serve" or match.view_name == "wagtaildocs_serve":
+            for obj in admin_gate.objects_named(match):
+                if not admin_gate.public_file_allowed(request, obj):
+                    raise Http404("Không tìm thấy tài liệu.")
+            return None
+        if not request.user.is_authenticated or request.user.is_superuser:
+            return None
+        if not admin_gate.allows(request, match):
+            raise Http404("Không tìm thấy nội dung này.")
+        return None

@@ -1,0 +1,511 @@
+"""Business actions on provinces, communes and officers.
+
+The CLI, the admin, the importer and the tests all call these functions. Each is atomic
+(it happens completely or leaves nothing) and idempotent (running it again changes nothing).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from pages.sections import STANDARD_SECTIONS
+
+from .models import Commune, FormerUnit, Province
+from .tenancy import forget_hostname, scope_for_user
+from .text import hostname_label, is_valid_hostname, vn_slugify
+
+
+class ServiceError(Exception):
+    """A business rule refused the action; the message is Vietnamese and meant for a person."""
+
+
+ROLE_EDITOR = "editor"
+ROLE_APPROVER = "approver"
+ROLE_PROVINCE_ADMIN = "province-admin"
+ROLES = {
+    ROLE_EDITOR: "Biên tập viên",
+    ROLE_APPROVER: "Lãnh đạo phê duyệt",
+    ROLE_PROVINCE_ADMIN: "Quản trị tỉnh",
+}
+
+KIND_ALIASES = {
+    "xa": Commune.Kind.XA,
+    "xã": Commune.Kind.XA,
+    "phuong": Commune.Kind.PHUONG,
+    "phường": Commune.Kind.PHUONG,
+    "thi tran": Commune.Kind.THI_TRAN,
+    "thị trấn": Commune.Kind.THI_TRAN,
+    "dac khu": Commune.Kind.DAC_KHU,
+    "đặc khu": Commune.Kind.DAC_KHU,
+}
+
+# Page permissions per role on the commune's subtree (province admins: on the province's).
+_PAGE_PERMS = {
+    ROLE_EDITOR: ("add_page", "change_page"),
+    ROLE_APPROVER: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    ROLE_PROVINCE_ADMIN: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page", "bulk_delete_page"),
+}
+# Collection permissions: (app_label, codename).
+_FILE_PERMS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailmedia", "add_media"),
+    ("wagtailmedia", "change_media"),
+)
+_COLLECTION_ADMIN_PERMS = (("wagtailcore", "add_collection"), ("wagtailcore", "change_collection"))
+_SITE_SETTING_PERMS = (("pages", "change_communeidentity"),)
+_PROVINCE_MODEL_PERMS = (("sites", "add_commune"), ("sites", "change_commune"), ("sites", "view_commune"))
+
+
+def parse_kind(value: str) -> str:
+    kind = KIND_ALIASES.get((value or "").strip().lower())
+    if kind is None:
+        raise ServiceError(f"Loại đơn vị “{value}” không hợp lệ; dùng một trong: xã, phường, thị trấn, đặc khu.")
+    return kind
+
+
+def _perms(pairs) -> list[Permission]:
+    """Permission rows for (app_label, codename) pairs, in one query."""
+    wanted = set(pairs)
+    found = [
+        p
+        for p in Permission.objects.select_related("content_type").filter(codename__in=[c for _, c in wanted])
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    if len(found) != len(wanted):
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+        raise ServiceError(f"Thiếu quyền trong cơ sở dữ liệu: {sorted(missing)}. Hãy chạy “migrate”.")
+    return found
+
+
+def _page_perms(role) -> list[Permission]:
+    return _perms(("wagtailcore", c) for c in _PAGE_PERMS[role])
+
+
+# --- Portal and provinces ---------------------------------------------------
+
+
+@transaction.atomic
+def portal_ensure() -> Page:
+    """The portal home page and its Site at BASE_DOMAIN; replaces Wagtail's placeholder welcome page."""
+    from pages.models import PortalHomePage
+
+    portal = PortalHomePage.objects.first()
+    if portal is None:
+        root = Page.get_first_root_node()
+        portal = root.add_child(instance=PortalHomePage(title="Cổng thông tin điện tử xã, phường", slug="cong-thong-tin"))
+    site = Site.objects.filter(root_page=portal).first()
+    if site is None:
+        # Wagtail's first migration made a "Welcome" page with a default Site; the portal takes its place.
+        Site.objects.filter(root_page__content_type__model="page", root_page__depth=2).delete()
+        Page.objects.filter(depth=2, content_type__app_label="wagtailcore", slug="home").delete()
+        Site.objects.filter(hostname=settings.BASE_DOMAIN).delete()
+        Site.objects.create(
+            hostname=settings.BASE_DOMAIN,
+            port=settings.SITE_PORT,
+            root_page=portal,
+            is_default_site=True,
+            site_name="Cổng thông tin điện tử xã, phường",
+        )
+        forget_hostname(settings.BASE_DOMAIN)
+    return portal
+
+
+def _group(name: str, pairs=()) -> Group:
+    group, _ = Group.objects.get_or_create(name=name[:150])
+    perms = _perms((("wagtailadmin", "access_admin"), *pairs))
+    group.permissions.add(*perms)
+    return group
+
+
+@transaction.atomic
+def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
+    """Get or create a province with its portal page, its media collection and its admins group."""
+    name = (name or "").strip()
+    domain = (domain or "").strip().lower()
+    if not name:
+        raise ServiceError("Thiếu tên tỉnh/thành phố.")
+    if not is_valid_hostname(domain):
+        raise ServiceError(f"Tên miền của tỉnh “{domain}” không hợp lệ (ví dụ đúng: thainguyen.gov.vn).")
+    slug = vn_slugify(name)
+    province = Province.objects.filter(slug=slug).first()
+    if province is None:
+        if Province.objects.filter(domain=domain).exists():
+            raise ServiceError(f"Tên miền “{domain}” đã thuộc về một tỉnh khác.")
+        province = Province.objects.create(name=name, slug=slug, domain=domain, code=code)
+    elif province.domain != domain:
+        raise ServiceError(
+            f"Tỉnh “{province.name}” đã có tên miền “{province.domain}”, không phải “{domain}”."
+        )
+
+    from pages.models import ProvincePage
+
+    changed = []
+    if province.page_id is None:
+        portal = portal_ensure()
+        page = portal.get_children().filter(slug=slug).first() or portal.add_child(
+            instance=ProvincePage(title=name, slug=slug)
+        )
+        province.page = page
+        changed.append("page")
+    if province.collection_id is None:
+        province.collection = Collection.get_first_root_node().add_child(name=name)
+        changed.append("collection")
+    if province.admins_group_id is None:
+        province.admins_group = _group(f"Quản trị tỉnh – {name}", _PROVINCE_MODEL_PERMS)
+        changed.append("admins_group")
+    if changed:
+        province.save(update_fields=changed)
+        group = province.admins_group
+        for perm in _page_perms(ROLE_PROVINCE_ADMIN):
+            GroupPagePermission.objects.get_or_create(group=group, page=province.page, permission=perm)
+        for perm in _perms(_FILE_PERMS + _COLLECTION_ADMIN_PERMS):
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=province.collection, permission=perm
+            )
+    return province
+
+
+def resolve_province(value: str) -> Province:
+    """A province by name or slug, with a Vietnamese error naming the choices."""
+    value = (value or "").strip()
+    province = Province.objects.filter(slug=vn_slugify(value)).first()
+    if province is None:
+        known = ", ".join(Province.objects.order_by("slug").values_list("slug", flat=True)[:40]) or "(chưa có)"
+        raise ServiceError(f"Không tìm thấy tỉnh/thành phố “{value}”. Các tỉnh hiện có: {known}.")
+    return province
+
+
+# --- Communes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneSpec:
+    """What it takes to provision one commune; validated before anything is written."""
+
+    province: Province
+    name: str
+    kind: str
+    slug: str
+    hostname: str
+    code: str = ""
+    former_units: tuple[str, ...] = ()
+
+
+def local_hostname(hostname: str, province_domain: str) -> str:
+    """Move a hostname from the province's real domain under BASE_DOMAIN: x.thainguyen.gov.vn -> x.thainguyen.localhost."""
+    local_domain = f"{province_domain.split('.')[0]}.{settings.BASE_DOMAIN}"
+    if hostname.endswith("." + province_domain):
+        return hostname[: -len(province_domain)] + local_domain
+    return hostname
+
+
+def commune_spec(
+    *,
+    province: Province,
+    name: str,
+    kind: str = "xã",
+    code: str = "",
+    hostname: str | None = None,
+    former_units=(),
+    local_hostnames: bool = False,
+) -> CommuneSpec:
+    """Validate a commune's fields and work out its slug and hostname; raises ServiceError."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("Thiếu tên xã/phường.")
+    if len(name) > 100:
+        raise ServiceError("Tên xã/phường dài quá 100 ký tự.")
+    slug = vn_slugify(name)
+    if not slug:
+        raise ServiceError(f"Tên “{name}” không có chữ cái hay chữ số nào để tạo đường dẫn.")
+    kind = parse_kind(kind or "xã")
+    code = (code or "").strip()
+    if code and not code.isdigit():
+        raise ServiceError(f"Mã đơn vị hành chính “{code}” chỉ được gồm chữ số.")
+    hostname = (hostname or "").strip().lower() or f"{hostname_label(name)}.{province.domain}"
+    if local_hostnames:
+        hostname = local_hostname(hostname, province.domain)
+    if not is_valid_hostname(hostname):
+        raise ServiceError(f"Tên miền “{hostname}” không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang.")
+    former = tuple(dict.fromkeys(" ".join(u.split()) for u in former_units if u and u.strip()))
+    return CommuneSpec(province, name, kind, slug, hostname, code, former)
+
+
+def check_spec_conflicts(spec: CommuneSpec) -> None:
+    """Refuse a spec whose hostname or code already belongs to someone else."""
+    existing = Commune.objects.filter(province=spec.province, slug=spec.slug).first()
+    if existing:
+        if existing.hostname != spec.hostname:
+            raise ServiceError(
+                f"{existing.full_name} ({spec.province.name}) đã có tên miền “{existing.hostname}”, không phải “{spec.hostname}”."
+            )
+        if spec.code and existing.code and existing.code != spec.code:
+            raise ServiceError(f"{existing.full_name} đã có mã “{existing.code}”, không phải “{spec.code}”.")
+    owner = Commune.objects.filter(hostname=spec.hostname).exclude(pk=getattr(existing, "pk", None)).first()
+    if owner or (not existing and Site.objects.filter(hostname=spec.hostname).exists()):
+        raise ServiceError(f"Tên miền “{spec.hostname}” đã được dùng cho {owner or 'một trang khác'}.")
+    if spec.code and Commune.objects.filter(code=spec.code).exclude(pk=getattr(existing, "pk", None)).exists():
+        raise ServiceError(f"Mã đơn vị hành chính “{spec.code}” đã được dùng cho xã/phường khác.")
+
+
+@transaction.atomic
+def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
+    """Create the commune and everything it needs, or complete a half-provisioned one.
+
+    Returns (commune, created). Everything is inside one transaction, so a failure leaves nothing.
+    """
+    check_spec_conflicts(spec)
+    province = province_ensure(name=spec.province.name, domain=spec.province.domain)
+    commune = Commune.objects.filter(province=province, slug=spec.slug).first()
+    created = commune is None
+    if created:
+        commune = Commune.objects.create(
+            province=province, name=spec.name, kind=spec.kind, slug=spec.slug, hostname=spec.hostname, code=spec.code
+        )
+    elif spec.code and not commune.code:
+        commune.code = spec.code
+        commune.save(update_fields=["code"])
+
+    changed = _ensure_home(commune) + _ensure_site(commune) + _ensure_collection(commune) + _ensure_groups(commune)
+    changed += _ensure_workflow(commune)
+    if changed:
+        commune.save(update_fields=changed)
+    _ensure_permissions(commune)
+    _ensure_sections(commune)
+    for unit in spec.former_units:
+        FormerUnit.objects.get_or_create(commune=commune, slug=vn_slugify(unit), defaults={"name": unit})
+    return commune, created
+
+
+def commune_create(**kwargs) -> Commune:
+    """Validate and provision one commune (see commune_spec for the arguments)."""
+    return commune_provision(commune_spec(**kwargs))[0]
+
+
+def _ensure_home(commune: Commune) -> list[str]:
+    from pages.models import CommuneHomePage
+
+    if commune.home_page_id:
+        return []
+    parent = commune.province.page
+    home = parent.get_children().filter(slug=commune.slug).first()
+    if home is None:
+        home = parent.add_child(
+            instance=CommuneHomePage(
+                title=commune.full_name,
+                slug=commune.slug,
+                seo_title=f"Trang thông tin điện tử {commune.full_name}",
+                search_description=f"Trang thông tin điện tử {commune.full_name}, {commune.province.name}.",
+            )
+        )
+    commune.home_page = home
+    return ["home_page"]
+
+
+def _ensure_sections(commune: Commune) -> None:
+    home = commune.home_page
+    existing = set(home.get_children().values_list("slug", flat=True))
+    for section in STANDARD_SECTIONS:
+        if section.slug in existing:
+            continue
+        model = apps.get_model(section.model)
+        home.add_child(
+            instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=True)
+        )
+
+
+def _ensure_site(commune: Commune) -> list[str]:
+    if commune.site_id:
+        return []
+    commune.site = Site.objects.create(
+        hostname=commune.hostname,
+        port=settings.SITE_PORT,
+        root_page=commune.home_page,
+        site_name=commune.full_name,
+    )
+    forget_hostname(commune.hostname)
+    return ["site"]
+
+
+def _ensure_collection(commune: Commune) -> list[str]:
+    if commune.collection_id:
+        return []
+    commune.collection = commune.province.collection.add_child(name=commune.full_name)
+    return ["collection"]
+
+
+def _group_name(commune: Commune, role: str) -> str:
+    return f"{ROLES[role]} – {commune.full_name} ({commune.province.name})"
+
+
+def _ensure_groups(commune: Commune) -> list[str]:
+    changed = []
+    if commune.editors_group_id is None:
+        commune.editors_group = _group(_group_name(commune, ROLE_EDITOR))
+        changed.append("editors_group")
+    if commune.approvers_group_id is None:
+        commune.approvers_group = _group(_group_name(commune, ROLE_APPROVER))
+        changed.append("approvers_group")
+    return changed
+
+
+def _ensure_permissions(commune: Commune) -> None:
+    """Page rights on the commune's subtree, file rights on its collection, settings rights on its site."""
+    file_perms = _perms(_FILE_PERMS)
+    collection_admin = _perms(_COLLECTION_ADMIN_PERMS)
+    site_perms = _perms(_SITE_SETTING_PERMS)
+    grants = {
+        commune.editors_group: (_page_perms(ROLE_EDITOR), file_perms),
+        commune.approvers_group: (_page_perms(ROLE_APPROVER), file_perms + collection_admin),
+    }
+    for group, (page_perms, coll_perms) in grants.items():
+        _grant(GroupPagePermission, group, "page", commune.home_page, page_perms)
+        _grant(GroupCollectionPermission, group, "collection", commune.collection, coll_perms)
+        _grant(GroupSitePermission, group, "site", commune.site, site_perms)
+    _grant(GroupSitePermission, commune.province.admins_group, "site", commune.site, site_perms)
+
+
+def _grant(model, group, target_field, target, permissions) -> None:
+    have = set(model.objects.filter(group=group, **{target_field: target}).values_list("permission_id", flat=True))
+    model.objects.bulk_create(
+        [model(group=group, permission=p, **{target_field: target}) for p in permissions if p.pk not in have]
+    )
+
+
+def _ensure_workflow(commune: Commune) -> list[str]:
+    if commune.workflow_id:
+        return []
+    workflow = Workflow.objects.create(name=f"Duyệt đăng tin – {commune.full_name} ({commune.province.name})")
+    task = GroupApprovalTask.objects.create(name=f"Lãnh đạo {commune.full_name} phê duyệt")
+    task.groups.set([commune.approvers_group])
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=commune.home_page, defaults={"workflow": workflow})
+    commune.workflow = workflow
+    return ["workflow"]
+
+
+@transaction.atomic
+def commune_archive(commune: Commune) -> Commune:
+    """Take a commune's site offline and keep all its data (pages, files, accounts)."""
+    if commune.status == Commune.Status.ARCHIVED:
+        return commune
+    if commune.home_page_id:
+        for page in Page.objects.descendant_of(commune.home_page, inclusive=True).live().specific():
+            page.unpublish(log_action="wagtail.unpublish")
+    commune.status = Commune.Status.ARCHIVED
+    commune.save(update_fields=["status"])
+    forget_hostname(commune.hostname)
+    return commune
+
+
+def resolve_commune(value: str, province: Province | None = None) -> Commune:
+    """A commune by slug (when unique) or by "province/commune"; clear Vietnamese errors otherwise."""
+    value = (value or "").strip().strip("/")
+    qs = Commune.objects.select_related("province", "site")
+    if "/" in value:
+        province_part, commune_part = value.split("/", 1)
+        qs = qs.filter(province__slug=vn_slugify(province_part))
+        value = commune_part
+    if province is not None:
+        qs = qs.filter(province=province)
+    matches = list(qs.filter(slug=vn_slugify(value)))
+    if not matches:
+        raise ServiceError(f"Không tìm thấy xã/phường “{value}”. Xem danh sách bằng lệnh: commune list")
+    if len(matches) > 1:
+        options = ", ".join(c.address for c in matches)
+        raise ServiceError(f"Có nhiều xã/phường tên “{value}”; hãy ghi kèm tỉnh: {options}.")
+    return matches[0]
+
+
+# --- Officers -------------------------------------------------------------------
+
+
+def generate_password() -> str:
+    """A password an officer can type from a printed card: four groups of letters and digits."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+@transaction.atomic
+def officer_create(
+    *,
+    username: str,
+    email: str,
+    role: str,
+    commune: Commune | None = None,
+    province: Province | None = None,
+    password: str | None = None,
+) -> tuple[object, str | None]:
+    """Create (or reuse) an account and give it one role in one commune or province.
+
+    Returns (user, password): the password is the one set now, or None if an existing account kept its own.
+    """
+    User = get_user_model()
+    username = (username or "").strip()
+    email = (email or "").strip()
+    if role not in ROLES:
+        raise ServiceError(f"Vai trò “{role}” không hợp lệ; dùng một trong: {', '.join(ROLES)}.")
+    if role == ROLE_PROVINCE_ADMIN:
+        if province is None:
+            raise ServiceError("Quản trị tỉnh cần chỉ rõ tỉnh (--province).")
+        group = province.admins_group
+    else:
+        if commune is None:
+            raise ServiceError("Biên tập viên và lãnh đạo phê duyệt cần chỉ rõ xã/phường (--commune).")
+        group = commune.editors_group if role == ROLE_EDITOR else commune.approvers_group
+    if not username or len(username) > 150 or not all(ch.isalnum() or ch in "@.+-_" for ch in username):
+        raise ServiceError("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự).")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError(f"Địa chỉ thư điện tử “{email}” không hợp lệ.") from None
+
+    user = User.objects.filter(username=username).first()
+    new_password = None
+    if user is None:
+        user = User(username=username, email=email)
+        new_password = password or generate_password()
+        try:
+            validate_password(new_password, user)
+        except ValidationError as exc:
+            raise ServiceError("Mật khẩu chưa đủ mạnh: " + " ".join(exc.messages)) from None
+        user.set_password(new_password)
+        user.save()
+    else:
+        scope = scope_for_user(user)
+        other = scope.commune_ids - ({commune.pk} if commune else set())
+        if role != ROLE_PROVINCE_ADMIN and other:
+            raise ServiceError(f"Tài khoản “{username}” đã là cán bộ của một xã/phường khác.")
+        if password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            new_password = password
+    user.groups.add(group)
+    return user, new_password

@@ -1,0 +1,68 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CommuneFactory, ProvinceFactory, make_officer, make_province_admin
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need PostgreSQL or the browser are skipped when those are missing, unless CI requires them."""
+    on_postgres = "postgres" in os.environ.get("DATABASE_URL", "")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                raise pytest.UsageError("REQUIRE_POSTGRES=1 but DATABASE_URL is not PostgreSQL")
+            item.add_marker(pytest.mark.skip(reason="cần PostgreSQL (đặt DATABASE_URL)"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def province_a(db):
+    return ProvinceFactory(name="Thái Nguyên", domain="thainguyen.gov.vn")
+
+
+@pytest.fixture
+def province_b(db):
+    return ProvinceFactory(name="Quảng Ngãi", domain="quangngai.gov.vn")
+
+
+@pytest.fixture
+def commune_a(province_a):
+    return CommuneFactory(province=province_a, name="Động Đạt")
+
+
+@pytest.fixture
+def commune_b(province_b):
+    return CommuneFactory(province=province_b, name="Tân Phú")
+
+
+@pytest.fixture
+def editor_a(commune_a):
+    return make_officer(commune_a, "editor", username="bientap.a")
+
+
+@pytest.fixture
+def approver_a(commune_a):
+    return make_officer(commune_a, "approver", username="pheduyet.a")
+
+
+@pytest.fixture
+def editor_b(commune_b):
+    return make_officer(commune_b, "editor", username="bientap.b")
+
+
+@pytest.fixture
+def province_admin_a(province_a):
+    return make_province_admin(province_a, username="quantri.thainguyen")
+
+
+@pytest.fixture
+def province_admin_b(province_b):
+    return make_province_admin(province_b, username="quantri.quangngai")
