@@ -54,7 +54,25 @@ class ProvincePage(Page):
         return context
 
 
-class CommuneHomePage(Page):
+class CommunePage(Page):
+    """Base of every page inside a commune's site: knows its commune even when served by portal path."""
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        from sites.tenancy import commune_for_page, commune_for_request
+
+        context = super().get_context(request, *args, **kwargs)
+        commune = commune_for_request(request) or commune_for_page(self)
+        context["current_commune"] = commune
+        # Read the footer from the commune's own site, also when served by portal path.
+        if commune is not None and commune.site_id:
+            context["identity"] = CommuneIdentity.for_site(commune.site)
+        return context
+
+
+class CommuneHomePage(CommunePage):
     """The root of one commune's site; provisioning creates it with its standard sections."""
 
     intro = RichTextField(_("Lời giới thiệu"), blank=True, help_text=_("Vài dòng giới thiệu ngắn hiện ở trang chủ."))
@@ -79,12 +97,12 @@ class CommuneHomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(CommunePage):
     """Base of the standard sections (news, documents, procedures, videos): a title, an intro and its items."""
 
     intro = RichTextField(_("Giới thiệu"), blank=True, help_text=_("Đoạn giới thiệu ngắn hiện ở đầu chuyên mục."))
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = CommunePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["pages.CommuneHomePage"]
     max_count_per_parent = 1
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -126,7 +144,7 @@ class VideoIndexPage(SectionPage):
         verbose_name = _("Chuyên mục video hướng dẫn")
 
 
-class StandardPage(Page):
+class StandardPage(CommunePage):
     """A plain page of text: introduction pages, the law's required pages, articles until richer types exist."""
 
     intro = models.TextField(_("Tóm tắt"), blank=True, help_text=_("Một hai câu tóm tắt nội dung trang."))

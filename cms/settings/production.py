@@ -2,12 +2,23 @@
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
+
+def required(name: str) -> str:
+    """A setting production cannot start without: no silent default."""
+    value = env.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"Thiếu biến môi trường bắt buộc {name} (production).")
+    return value
+
+
 DEBUG = False
-SECRET_KEY = env["SECRET_KEY"]  # required: fails loudly when missing
-ALLOWED_HOSTS = [h for h in env["ALLOWED_HOSTS"].split(",") if h]
+SECRET_KEY = required("SECRET_KEY")
+ALLOWED_HOSTS = [h for h in required("ALLOWED_HOSTS").split(",") if h]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.get("TRUST_PROXY_HEADERS") == "1" else None
 SECURE_SSL_REDIRECT = env.get("SECURE_SSL_REDIRECT", "1") == "1"

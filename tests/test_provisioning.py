@@ -1,0 +1,159 @@
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+)
+
+from pages.models import CommuneHomePage
+from pages.sections import STANDARD_SECTIONS
+from sites import services
+from sites.models import Commune
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Commune,
+            Site,
+            Page,
+            Group,
+            Collection,
+            GroupPagePermission,
+            GroupCollectionPermission,
+            GroupSitePermission,
+            Workflow,
+            WorkflowPage,
+        )
+    }
+
+
+def test_provisioning_creates_site_tree_collection_groups_and_workflow(commune_a):
+    commune = Commune.objects.get(pk=commune_a.pk)
+    assert commune.slug == "dong-dat"
+    assert commune.hostname == "dongdat.thainguyen.gov.vn"
+    assert commune.site.hostname == commune.hostname
+    assert commune.site.root_page_id == commune.home_page_id
+    assert isinstance(commune.home_page.specific, CommuneHomePage)
+    assert commune.home_page.title == "Xã Động Đạt"
+    assert commune.home_page.url_path == "/cong-thong-tin/thai-nguyen/dong-dat/"
+    sections = list(commune.home_page.get_children().values_list("slug", flat=True))
+    assert sections == [s.slug for s in STANDARD_SECTIONS]
+    assert commune.collection.get_parent() == commune.province.collection
+    assert commune.editors_group.name.startswith("Biên tập viên – Xã Động Đạt")
+    assert commune.approvers_group.name.startswith("Lãnh đạo phê duyệt – Xã Động Đạt")
+    # Page rights on the commune's own subtree only.
+    assert set(GroupPagePermission.objects.filter(group=commune.editors_group).values_list("page_id", flat=True)) == {
+        commune.home_page_id
+    }
+    editor_codenames = set(
+        GroupPagePermission.objects.filter(group=commune.editors_group).values_list("permission__codename", flat=True)
+    )
+    assert editor_codenames == {"add_page", "change_page"}
+    assert "publish_page" in set(
+        GroupPagePermission.objects.filter(group=commune.approvers_group).values_list("permission__codename", flat=True)
+    )
+    assert set(
+        GroupCollectionPermission.objects.filter(group=commune.editors_group).values_list("collection_id", flat=True)
+    ) == {commune.collection_id}
+    assert set(
+        GroupSitePermission.objects.filter(group=commune.editors_group).values_list("site_id", flat=True)
+    ) == {commune.site_id}
+    # Editor submits, approver publishes.
+    assert WorkflowPage.objects.get(page=commune.home_page).workflow == commune.workflow
+    task = commune.workflow.tasks.get().specific
+    assert list(task.groups.all()) == [commune.approvers_group]
+
+
+def test_provisioning_twice_changes_nothing(commune_a):
+    before = _counts()
+    again = services.commune_create(province=commune_a.province, name="Động Đạt")
+    assert again.pk == commune_a.pk
+    assert _counts() == before
+
+
+def test_provisioning_completes_a_half_made_commune(commune_a):
+    """A commune row whose site and groups are missing (an old interrupted run) is finished, not duplicated."""
+    Site.objects.filter(pk=commune_a.site_id).delete()
+    commune_a.refresh_from_db()
+    assert commune_a.site is None
+    services.commune_create(province=commune_a.province, name="Động Đạt")
+    commune_a.refresh_from_db()
+    assert commune_a.site.root_page_id == commune_a.home_page_id
+    assert Commune.objects.filter(slug="dong-dat").count() == 1
+
+
+def test_failure_half_way_leaves_nothing(province_a, monkeypatch):
+    before = _counts()
+
+    def explode(commune):
+        raise RuntimeError("sự cố giữa chừng")
+
+    monkeypatch.setattr(services, "_ensure_workflow", explode)
+    with pytest.raises(RuntimeError):
+        services.commune_create(province=province_a, name="Tân Cương")
+    assert _counts() == before
+    assert not Site.objects.filter(hostname="tancuong.thainguyen.gov.vn").exists()
+
+
+def test_two_communes_named_tan_phu_in_different_provinces(province_a, province_b):
+    a = services.commune_create(province=province_a, name="Tân Phú")
+    b = services.commune_create(province=province_b, name="Tân Phú")
+    assert a.slug == b.slug == "tan-phu"
+    assert a.hostname == "tanphu.thainguyen.gov.vn"
+    assert b.hostname == "tanphu.quangngai.gov.vn"
+    assert a.address == "thai-nguyen/tan-phu"
+    with pytest.raises(services.ServiceError, match="thai-nguyen/tan-phu"):
+        services.resolve_commune("tan-phu")
+    assert services.resolve_commune("quang-ngai/tan-phu") == b
+
+
+def test_hostname_in_use_is_refused(commune_a, province_b):
+    with pytest.raises(services.ServiceError, match="đã được dùng"):
+        services.commune_create(province=province_b, name="Khác", hostname=commune_a.hostname)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"name": ""}, "Thiếu tên"),
+        ({"name": "Hợp Lệ", "kind": "huyện"}, "Loại đơn vị"),
+        ({"name": "Hợp Lệ", "hostname": "không hợp lệ"}, "không hợp lệ"),
+        ({"name": "Hợp Lệ", "code": "abc"}, "chỉ được gồm chữ số"),
+        ({"name": "!!!"}, "không có chữ cái"),
+    ],
+)
+def test_bad_commune_input_gets_vietnamese_message_and_writes_nothing(province_a, kwargs, message):
+    before = _counts()
+    with pytest.raises(services.ServiceError, match=message):
+        services.commune_create(province=province_a, **kwargs)
+    assert _counts() == before
+
+
+def test_archiving_unpublishes_the_site_and_keeps_data(client, commune_a, editor_a):
+    pages_before = Page.objects.descendant_of(commune_a.home_page, inclusive=True).count()
+    services.commune_archive(commune_a)
+    commune_a.refresh_from_db()
+    assert commune_a.status == Commune.Status.ARCHIVED
+    assert not Page.objects.descendant_of(commune_a.home_page, inclusive=True).live().exists()
+    assert Page.objects.descendant_of(commune_a.home_page, inclusive=True).count() == pages_before
+    assert client.get("/", HTTP_HOST=commune_a.hostname).status_code == 410
+    assert client.get("/thai-nguyen/dong-dat/", HTTP_HOST="localhost").status_code == 404
+    assert commune_a.editors_group.user_set.filter(pk=editor_a.pk).exists()
+
+
+def test_officer_of_one_commune_cannot_be_added_to_another(commune_a, commune_b, editor_a):
+    with pytest.raises(services.ServiceError, match="xã/phường khác"):
+        services.officer_create(username=editor_a.username, email=editor_a.email, role="editor", commune=commune_b)
+
+
+def test_weak_password_is_refused_in_vietnamese(commune_a):
+    with pytest.raises(services.ServiceError, match="Mật khẩu chưa đủ mạnh"):
+        services.officer_create(username="yeu", email="yeu@example.vn", role="editor", commune=commune_a, password="123")
