@@ -119,7 +119,9 @@ def portal_ensure() -> Page:
     portal = PortalHomePage.objects.first()
     if portal is None:
         root = Page.get_first_root_node()
-        portal = root.add_child(instance=PortalHomePage(title="Cổng thông tin điện tử xã, phường", slug="cong-thong-tin"))
+        portal = root.add_child(
+            instance=PortalHomePage(title="Cổng thông tin điện tử xã, phường", slug="cong-thong-tin")
+        )
     site = Site.objects.filter(root_page=portal).first()
     if site is None:
         # Wagtail's first migration made a "Welcome" page with a default Site; the portal takes its place.
@@ -160,9 +162,7 @@ def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
             raise ServiceError(f"Tên miền “{domain}” đã thuộc về một tỉnh khác.")
         province = Province.objects.create(name=name, slug=slug, domain=domain, code=code)
     elif province.domain != domain:
-        raise ServiceError(
-            f"Tỉnh “{province.name}” đã có tên miền “{province.domain}”, không phải “{domain}”."
-        )
+        raise ServiceError(f"Tỉnh “{province.name}” đã có tên miền “{province.domain}”, không phải “{domain}”.")
 
     from pages.models import ProvincePage
 
@@ -219,7 +219,7 @@ class CommuneSpec:
 
 
 def local_hostname(hostname: str, province_domain: str) -> str:
-    """Move a hostname from the province's real domain under BASE_DOMAIN: x.thainguyen.gov.vn -> x.thainguyen.localhost."""
+    """Move a hostname under BASE_DOMAIN for local use: x.thainguyen.gov.vn -> x.thainguyen.localhost."""
     local_domain = f"{province_domain.split('.')[0]}.{settings.BASE_DOMAIN}"
     if hostname.endswith("." + province_domain):
         return hostname[: -len(province_domain)] + local_domain
@@ -253,7 +253,9 @@ def commune_spec(
     if local_hostnames:
         hostname = local_hostname(hostname, province.domain)
     if not is_valid_hostname(hostname):
-        raise ServiceError(f"Tên miền “{hostname}” không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang.")
+        raise ServiceError(
+            f"Tên miền “{hostname}” không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang."
+        )
     former = tuple(dict.fromkeys(" ".join(u.split()) for u in former_units if u and u.strip()))
     return CommuneSpec(province, name, kind, slug, hostname, code, former)
 
@@ -264,7 +266,8 @@ def check_spec_conflicts(spec: CommuneSpec) -> None:
     if existing:
         if existing.hostname != spec.hostname:
             raise ServiceError(
-                f"{existing.full_name} ({spec.province.name}) đã có tên miền “{existing.hostname}”, không phải “{spec.hostname}”."
+                f"{existing.full_name} ({spec.province.name}) đã có tên miền “{existing.hostname}”, "
+                f"không phải “{spec.hostname}”."
             )
         if spec.code and existing.code and existing.code != spec.code:
             raise ServiceError(f"{existing.full_name} đã có mã “{existing.code}”, không phải “{spec.code}”.")
@@ -336,9 +339,7 @@ def _ensure_sections(commune: Commune) -> None:
         if section.slug in existing:
             continue
         model = apps.get_model(section.model)
-        home.add_child(
-            instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=True)
-        )
+        home.add_child(instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=True))
 
 
 def _ensure_site(commune: Commune) -> list[str]:
@@ -499,10 +500,17 @@ def officer_create(
         user.set_password(new_password)
         user.save()
     else:
+        # An existing account may only gain a role where it already works, so this can never
+        # take over (or reset the password of) an operator or another unit's account.
         scope = scope_for_user(user)
-        other = scope.commune_ids - ({commune.pk} if commune else set())
-        if role != ROLE_PROVINCE_ADMIN and other:
-            raise ServiceError(f"Tài khoản “{username}” đã là cán bộ của một xã/phường khác.")
+        if user.is_superuser:
+            raise ServiceError(f"Tài khoản “{username}” là tài khoản vận hành, không thể giao vai trò cán bộ.")
+        if role == ROLE_PROVINCE_ADMIN:
+            foreign = scope.commune_ids or (scope.province_ids - {province.pk})
+        else:
+            foreign = scope.province_ids or (scope.commune_ids - {commune.pk})
+        if foreign:
+            raise ServiceError(f"Tài khoản “{username}” đã thuộc về một đơn vị khác.")
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])

@@ -63,9 +63,9 @@ def test_provisioning_creates_site_tree_collection_groups_and_workflow(commune_a
     assert set(
         GroupCollectionPermission.objects.filter(group=commune.editors_group).values_list("collection_id", flat=True)
     ) == {commune.collection_id}
-    assert set(
-        GroupSitePermission.objects.filter(group=commune.editors_group).values_list("site_id", flat=True)
-    ) == {commune.site_id}
+    assert set(GroupSitePermission.objects.filter(group=commune.editors_group).values_list("site_id", flat=True)) == {
+        commune.site_id
+    }
     # Editor submits, approver publishes.
     assert WorkflowPage.objects.get(page=commune.home_page).workflow == commune.workflow
     task = commune.workflow.tasks.get().specific
@@ -150,10 +150,34 @@ def test_archiving_unpublishes_the_site_and_keeps_data(client, commune_a, editor
 
 
 def test_officer_of_one_commune_cannot_be_added_to_another(commune_a, commune_b, editor_a):
-    with pytest.raises(services.ServiceError, match="xã/phường khác"):
+    with pytest.raises(services.ServiceError, match="đơn vị khác"):
         services.officer_create(username=editor_a.username, email=editor_a.email, role="editor", commune=commune_b)
+
+
+def test_officer_service_never_takes_over_an_operator_or_another_province_admin(commune_a, province_admin_b):
+    from tests.factories import make_superuser
+
+    operator = make_superuser()
+    for username in (operator.username, province_admin_b.username):
+        with pytest.raises(services.ServiceError):
+            services.officer_create(
+                username=username, email="x@example.vn", role="editor", commune=commune_a, password="mat-khau-moi-99"
+            )
+    operator.refresh_from_db()
+    assert operator.check_password("mat-khau-thu-1")
+    assert not operator.groups.exists()
+
+
+def test_officer_can_hold_both_roles_in_the_same_commune(commune_a, editor_a):
+    user, password = services.officer_create(
+        username=editor_a.username, email=editor_a.email, role="approver", commune=commune_a
+    )
+    assert password is None
+    assert set(user.groups.all()) == {commune_a.editors_group, commune_a.approvers_group}
 
 
 def test_weak_password_is_refused_in_vietnamese(commune_a):
     with pytest.raises(services.ServiceError, match="Mật khẩu chưa đủ mạnh"):
-        services.officer_create(username="yeu", email="yeu@example.vn", role="editor", commune=commune_a, password="123")
+        services.officer_create(
+            username="yeu", email="yeu@example.vn", role="editor", commune=commune_a, password="123"
+        )

@@ -24,6 +24,8 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_passes_check_deploy_with_no_warnings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS=".gov.vn")
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(60), ALLOWED_HOSTS=".gov.vn"
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

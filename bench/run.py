@@ -1,0 +1,42 @@
+"""`make bench`: run the benchmarks and write bench/results/<date>-<machine>.md.
+
+make bench                         # quick: provisioning 100 communes on SQLite and PostgreSQL
+make bench BENCH_ARGS="--full"     # also 1,000 communes
+"""
+
+import argparse
+import datetime
+import platform
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import machine  # noqa: E402
+import provision  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Đo hiệu năng Xã Số")
+    parser.add_argument("--full", action="store_true", help="đo cả 1.000 xã (lâu hơn)")
+    parser.add_argument("--sqlite-only", action="store_true", help="bỏ qua PostgreSQL")
+    args = parser.parse_args()
+
+    sizes = (100, 1000) if args.full else (100,)
+    databases = ("sqlite",) if args.sqlite_only else ("sqlite", "postgresql")
+    info = machine.describe()
+    sections = [provision.run(sizes, databases)]
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
+    path = RESULTS / f"{stamp}-{platform.node() or 'may'}.md"
+    text = f"# Kết quả đo {stamp}\n\n## Máy\n\n{machine.markdown(info)}\n\n" + "\n".join(sections)
+    path.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"Đã ghi {path.relative_to(RESULTS.parent.parent)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
