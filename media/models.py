@@ -31,8 +31,19 @@ class CommuneOwnedMixin(models.Model):
         self.commune = commune_for_collection(self.collection)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def sync_communes(cls, pks) -> None:
+        """Re-derive the commune of files moved by a queryset update (Wagtail's bulk "add to collection")."""
+        from wagtail.models import Collection
 
-class CommuneImage(CommuneOwnedMixin, AbstractImage):
+        from sites.tenancy import commune_for_collection
+
+        files = cls.objects.filter(pk__in=list(pks))
+        for collection in Collection.objects.filter(pk__in=files.values("collection_id")):
+            files.filter(collection=collection).update(commune=commune_for_collection(collection))
+
+
+class CommuneImage(CommuneOwnedMixin, AbstractImage):  # noqa: DJ008 (__str__ comes from the Wagtail base)
     caption = models.CharField(_("Chú thích"), max_length=255, blank=True)
 
     admin_form_fields = (
@@ -60,7 +71,7 @@ class CommuneRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class CommuneDocument(CommuneOwnedMixin, AbstractDocument):
+class CommuneDocument(CommuneOwnedMixin, AbstractDocument):  # noqa: DJ008 (__str__ comes from the Wagtail base)
     admin_form_fields = ("title", "file", "collection", "tags")
 
     class Meta(AbstractDocument.Meta):
@@ -68,7 +79,7 @@ class CommuneDocument(CommuneOwnedMixin, AbstractDocument):
         verbose_name_plural = _("Tài liệu")
 
 
-class CommuneVideo(CommuneOwnedMixin, AbstractMedia):
+class CommuneVideo(CommuneOwnedMixin, AbstractMedia):  # noqa: DJ008 (__str__ comes from the Wagtail base)
     class Meta(AbstractMedia.Meta):
         verbose_name = _("Video")
         verbose_name_plural = _("Video")

@@ -8,6 +8,7 @@ Keywords that name no object are listed in NEUTRAL_KWARGS, so a test can prove n
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
@@ -20,7 +21,14 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from .tenancy import commune_for_request, owner_of, scope_for_user
+from .tenancy import (
+    chooser_root_for_user,
+    commune_for_request,
+    default_site_for_user,
+    is_page_root_ancestor,
+    owner_of,
+    scope_for_user,
+)
 
 
 def _by_pk(model_getter):
@@ -136,12 +144,70 @@ OPERATOR_ONLY_NAMESPACES = {
 }
 
 
+# Single admin views for operators only: their figures and filters span every commune.
+OPERATOR_ONLY_URL_NAMES = {
+    "wagtailadmin_reports:page_types_usage",
+    "wagtailadmin_reports:page_types_usage_results",
+}
+
+# Views that name their objects in the query string (?id=1&id=2) rather than in the path.
+QUERY_ID_LOADERS = {
+    "wagtailadmin_choose_page_chosen_multiple": _page,
+    "wagtailimages_chooser:chosen_multiple": _image,
+    "wagtaildocs_chooser:chosen_multiple": _document,
+}
+
+# Pages above a user's own (the portal, their province) may be opened in these views as a way down:
+# the listing inside is narrowed to the user's scope by the explorer and chooser hooks.
+BROWSE_THROUGH_URL_NAMES = {
+    "wagtailadmin_explore",
+    "wagtailadmin_explore_results",
+    "wagtailadmin_choose_page_child",
+}
+
+# Scoped replacements for Wagtail views that offer no hook, keyed by URL name (filled by wagtail_hooks).
+SCOPED_VIEWS = {}
+
+
 def _generic_object(kwargs):
     try:
         model = apps.get_model(kwargs["app_label"], kwargs["model_name"])
     except (LookupError, ValueError):
         return None
     return _by_pk(model)(kwargs["object_id"])
+
+
+def _bulk_action_model(kwargs):
+    try:
+        return apps.get_model(kwargs["app_label"], kwargs["model_name"])
+    except (KeyError, LookupError, ValueError):
+        return None
+
+
+def _query_objects(request, match) -> list:
+    """Objects named by ?id= (choosers' multiple choice, bulk actions) and ?childOf= (bulk "select all")."""
+    view_name = match.view_name
+    if view_name != "wagtail_bulk_action" and view_name not in QUERY_ID_LOADERS:
+        return []
+    params = request.GET.getlist("id") + request.POST.getlist("id")
+    found = []
+    if view_name == "wagtail_bulk_action":
+        model = _bulk_action_model(match.kwargs)
+        if model is None:
+            return found
+        loader = _by_pk(model)
+        if "all" in params:
+            parent = request.GET.get("childOf")
+            if issubclass(model, Page):
+                # "All pages" without a parent means every page of the install.
+                found.append(_page(parent) if parent else Page.get_first_root_node())
+            elif parent:
+                found.append(_by_pk(Collection)(parent))
+            params = [p for p in params if p != "all"]
+    else:
+        loader = QUERY_ID_LOADERS[view_name]
+    found.extend(loader(value) for value in params)
+    return [obj for obj in found if obj is not None]
 
 
 def objects_named(match) -> list:
@@ -171,10 +237,11 @@ def allows(request, match) -> bool:
     """True if the signed-in user may reach every object this URL names."""
     namespace = match.namespaces[0] if match.namespaces else ""
     in_admin = request.path.startswith("/admin/")
-    if in_admin and namespace in OPERATOR_ONLY_NAMESPACES:
+    if in_admin and (namespace in OPERATOR_ONLY_NAMESPACES or match.view_name in OPERATOR_ONLY_URL_NAMES):
         return False
     scope = scope_for_user(request.user)
-    for obj in objects_named(match):
+    browse_through = match.view_name in BROWSE_THROUGH_URL_NAMES
+    for obj in objects_named(match) + (_query_objects(request, match) if in_admin else []):
         if isinstance(obj, UploadedFile):
             if obj.uploaded_by_user_id != request.user.pk:
                 return False
@@ -183,9 +250,39 @@ def allows(request, match) -> bool:
             if obj.pk != request.user.pk:
                 return False
             continue
+        if browse_through and isinstance(obj, Page) and is_page_root_ancestor(request.user, obj):
+            continue
         if in_admin and not scope.allows_object(obj):
             return False
     return True
+
+
+def redirect_for(request, match) -> str | None:
+    """Where to send a scoped user whose admin URL would open on somebody else's ground, or None.
+
+    The page chooser opens at the tree root by default and the settings menu on the request's site;
+    an officer is sent to their own commune's page and site instead.
+    """
+    user = request.user
+    if match.view_name == "wagtailadmin_choose_page":
+        root = chooser_root_for_user(user)
+        if root is not None:
+            url = reverse("wagtailadmin_choose_page_child", args=[root.pk])
+            return f"{url}?{request.GET.urlencode()}" if request.GET else url
+    if match.view_name == "wagtailsettings:edit" and "pk" not in match.kwargs:
+        request_site = getattr(request, "_wagtail_site", None)
+        site = default_site_for_user(user, request_site)
+        if site is not None and site != request_site:
+            return reverse("wagtailsettings:edit", args=[match.kwargs["app_name"], match.kwargs["model_name"], site.pk])
+    return None
+
+
+def scoped_view(match):
+    """The scoped replacement of the view this URL resolves to, if Wagtail's own view cannot be narrowed."""
+    from wagtail.hooks import search_for_hooks
+
+    search_for_hooks()  # sites.wagtail_hooks fills SCOPED_VIEWS; Wagtail imports it once, on first use
+    return SCOPED_VIEWS.get(match.view_name)
 
 
 def public_file_allowed(request, obj) -> bool:

@@ -1,6 +1,6 @@
 """Request-level tenancy: the host picks the commune site, and admin URLs are checked against the user's scope."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 
 from . import admin_gate
@@ -41,6 +41,11 @@ class CommuneSiteMiddleware:
 class AdminTenancyMiddleware:
     """Before a view runs, refuse any object outside the signed-in user's scope with 404.
 
+    Objects are those named by the URL and, for choosers and bulk actions, by ?id=. A 404 and not
+    Wagtail's "permission denied" redirect: another commune's object does not exist for this user.
+    Then, for users with a scope: the page chooser and the settings menu open on the user's own
+    ground, and the few Wagtail views that have no hook to narrow them run as their scoped
+    replacements (admin_gate.SCOPED_VIEWS). Operators (superusers) get Wagtail unchanged.
     Public file URLs are checked too: a commune's document is served on its own site only.
     """
 
@@ -63,4 +68,12 @@ class AdminTenancyMiddleware:
             return None
         if not admin_gate.allows(request, match):
             raise Http404("Không tìm thấy nội dung này.")
+        if not request.path.startswith("/admin/"):
+            return None
+        target = admin_gate.redirect_for(request, match)
+        if target is not None:
+            return HttpResponseRedirect(target)
+        scoped_view = admin_gate.scoped_view(match)
+        if scoped_view is not None:
+            return scoped_view(request, *view_args, **view_kwargs)
         return None

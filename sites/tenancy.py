@@ -8,9 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db.models import Q
-from wagtail.models import Collection, Page, Site
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from wagtail.models import (
+    BaseLogEntry,
+    Collection,
+    CollectionMember,
+    ModelLogEntry,
+    Page,
+    PageLogEntry,
+    Site,
+    Task,
+    Workflow,
+    WorkflowTask,
+)
 
 from .models import Commune, Province
 
@@ -104,6 +118,9 @@ def owner_of(obj) -> tuple[int | None, int | None]:
     if isinstance(obj, Site):
         commune = commune_for_site(obj)
         return (commune.pk, commune.province_id) if commune else (None, None)
+    if isinstance(obj, CollectionMember):
+        # Files belong where their collection is; their commune field is a copy kept for queries.
+        return owner_of(obj.collection)
     commune_id = getattr(obj, "commune_id", None)
     if commune_id is not None:
         province_id = Commune.objects.filter(pk=commune_id).values_list("province_id", flat=True).first()
@@ -188,3 +205,271 @@ def commune_for_user(user) -> Commune | None:
     if len(scope.commune_ids) != 1:
         return None
     return Commune.objects.select_related("province", "site").get(pk=next(iter(scope.commune_ids)))
+
+
+# --- Querysets: what a user may see in the admin ----------------------------------
+#
+# Wagtail's listings, choosers, filters and reports are global. Each scoped view, hook and
+# filter narrows its queryset with one of these functions; a superuser always gets it unchanged.
+# Anything not owned by a commune or a province the user works for is left out.
+
+
+def _nothing(queryset):
+    return queryset.none()
+
+
+def _prefix_q(paths, field="path") -> Q | None:
+    """Q matching rows whose tree path starts with one of paths (None when there are none)."""
+    q = None
+    for path in paths:
+        term = Q(**{f"{field}__startswith": path})
+        q = term if q is None else q | term
+    return q
+
+
+def _outermost(paths) -> list[str]:
+    """Drop paths that sit inside another path of the list (a province already covers its communes)."""
+    kept = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def page_roots(user) -> list[Page]:
+    """The top pages of the user's scope: their communes' home pages and their provinces' pages."""
+    scope = scope_for_user(user)
+    if scope.is_superuser:
+        return [Page.get_first_root_node()]
+    cached = getattr(user, "_xaso_page_roots", None)
+    if cached is None:
+        ids = set(scope.communes().exclude(home_page=None).values_list("home_page_id", flat=True))
+        ids |= set(
+            Province.objects.filter(pk__in=scope.province_ids).exclude(page=None).values_list("page_id", flat=True)
+        )
+        pages = {p.path: p for p in Page.objects.filter(pk__in=ids)}
+        cached = [pages[path] for path in _outermost(pages)]
+        user._xaso_page_roots = cached
+    return cached
+
+
+def chooser_root_for_user(user) -> Page | None:
+    """Where the page chooser opens for this user: their one root, or the closest page above several."""
+    roots = page_roots(user)
+    if scope_for_user(user).is_superuser or not roots:
+        return None
+    if len(roots) == 1:
+        return roots[0]
+    return Page.objects.filter(pk__in=[r.pk for r in roots]).first_common_ancestor()
+
+
+def pages_in_scope(user, queryset, *, with_ancestors=False):
+    """Pages inside the user's communes' and provinces' subtrees.
+
+    with_ancestors adds the pages above those subtrees (the root, the portal, the user's province),
+    so a tree listing can lead down to the user's pages; it never adds a sibling commune.
+    """
+    if scope_for_user(user).is_superuser:
+        return queryset
+    roots = page_roots(user)
+    q = _prefix_q(r.path for r in roots)
+    if q is None:
+        return _nothing(queryset)
+    if with_ancestors:
+        q |= Q(path__in={p for r in roots for p in _path_prefixes(r.path, Page.steplen)})
+    return queryset.filter(q)
+
+
+def is_page_root_ancestor(user, page: Page) -> bool:
+    """True for pages above the user's roots (the portal, their province): shown as a way down, never listed."""
+    return any(root.path.startswith(page.path) and root.path != page.path for root in page_roots(user))
+
+
+def collections_in_scope(user, queryset):
+    """Collections inside the user's communes' and provinces' collections."""
+    scope = scope_for_user(user)
+    if scope.is_superuser:
+        return queryset
+    paths = list(
+        Collection.objects.filter(
+            Q(pk__in=scope.communes().values("collection_id"))
+            | Q(pk__in=Province.objects.filter(pk__in=scope.province_ids).values("collection_id"))
+        ).values_list("path", flat=True)
+    )
+    q = _prefix_q(_outermost(paths))
+    return queryset.filter(q) if q is not None else _nothing(queryset)
+
+
+def sites_in_scope(user, queryset):
+    scope = scope_for_user(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=scope.communes().values("site_id"))
+
+
+def default_site_for_user(user, site: Site | None) -> Site | None:
+    """The site whose settings the user should land on: the request's own if theirs, else their first one."""
+    allowed = sites_in_scope(user, Site.objects.order_by("hostname"))
+    if site is not None and allowed.filter(pk=site.pk).exists():
+        return site
+    return allowed.first()
+
+
+def groups_in_scope(user, queryset):
+    """The editors and approvers groups of the user's communes and the admins groups of their provinces."""
+    scope = scope_for_user(user)
+    if scope.is_superuser:
+        return queryset
+    communes = scope.communes()
+    return queryset.filter(
+        Q(pk__in=communes.values("editors_group_id"))
+        | Q(pk__in=communes.values("approvers_group_id"))
+        | Q(pk__in=scope.provinces().values("admins_group_id"))
+    )
+
+
+def users_in_scope(user, queryset):
+    """The user and the people who work for the same communes or provinces (their province's admins included)."""
+    if scope_for_user(user).is_superuser:
+        return queryset
+    members = get_user_model().groups.through.objects.filter(group__in=groups_in_scope(user, Group.objects.all()))
+    return queryset.filter(Q(pk=user.pk) | Q(pk__in=members.values("user_id")))
+
+
+def workflows_in_scope(user, queryset):
+    scope = scope_for_user(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=scope.communes().values("workflow_id"))
+
+
+def tasks_in_scope(user, queryset):
+    """Tasks of the user's communes' workflows."""
+    if scope_for_user(user).is_superuser:
+        return queryset
+    workflows = workflows_in_scope(user, Workflow.objects.all())
+    return queryset.filter(pk__in=WorkflowTask.objects.filter(workflow__in=workflows).values("task_id"))
+
+
+def files_in_scope(user, queryset):
+    """Images, documents and videos in the user's communes' and provinces' collections."""
+    if scope_for_user(user).is_superuser:
+        return queryset
+    return queryset.filter(collection__in=collections_in_scope(user, Collection.objects.all()))
+
+
+def _file_models():
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtailmedia import get_media_model
+
+    return (get_image_model(), get_document_model(), get_media_model())
+
+
+def _string_pks(queryset):
+    return queryset.annotate(_pk_str=Cast("pk", output_field=CharField())).values("_pk_str")
+
+
+def log_entries_in_scope(user, queryset):
+    """History rows about objects the user may see: their pages, files, collections, communes and sites.
+
+    Wagtail shows a non-page log entry to anyone with a model permission on its type, whatever commune
+    the object belongs to; here each entry must name an object in scope, and unknown types are left out.
+    """
+    if scope_for_user(user).is_superuser:
+        return queryset
+    model = queryset.model
+    if issubclass(model, PageLogEntry):
+        return queryset.filter(page__in=pages_in_scope(user, Page.objects.all()))
+    if not issubclass(model, ModelLogEntry):
+        return _nothing(queryset)
+    from django.contrib.contenttypes.models import ContentType
+
+    from pages.models import CommuneIdentity
+
+    scope = scope_for_user(user)
+    owned = [(m, files_in_scope(user, m.objects.all())) for m in _file_models()]
+    owned += [
+        (Collection, collections_in_scope(user, Collection.objects.all())),
+        (Commune, scope.communes()),
+        (Province, Province.objects.filter(pk__in=scope.province_ids)),
+        (Site, sites_in_scope(user, Site.objects.all())),
+        (CommuneIdentity, CommuneIdentity.objects.filter(site__in=sites_in_scope(user, Site.objects.all()))),
+    ]
+    q = Q(pk__in=[])
+    for owned_model, rows in owned:
+        content_type = ContentType.objects.get_for_model(owned_model)
+        q |= Q(content_type=content_type, object_id__in=_string_pks(rows.order_by()))
+    return queryset.filter(q)
+
+
+def _tagged_items_in_scope(user, model):
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    return TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=files_in_scope(user, model.objects.all()).values("pk"),
+    )
+
+
+def tags_in_scope(user, queryset):
+    """Tags used on the user's own files (taggit's tags are one list for the whole install)."""
+    if scope_for_user(user).is_superuser:
+        return queryset
+    q = Q(pk__in=[])
+    for model in _file_models():
+        q |= Q(pk__in=_tagged_items_in_scope(user, model).values("tag_id"))
+    return queryset.filter(q)
+
+
+def popular_tags_for_user(user, model, count=10) -> list:
+    """Wagtail's popular_tags_for_model, counted over the user's own files of that model only."""
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    if not issubclass(model, _file_models()):
+        return []
+    model = next(m for m in _file_models() if issubclass(model, m))
+    rows = _tagged_items_in_scope(user, model).values("tag_id").annotate(n=Count("pk")).order_by("-n", "tag_id")
+    ids = [row["tag_id"] for row in rows[:count]]
+    tags = Tag.objects.in_bulk(ids)
+    return [tags[pk] for pk in ids]
+
+
+def scope_queryset(user, queryset):
+    """Narrow any admin queryset to the user's scope by what its rows are; other kinds pass unchanged.
+
+    Used where Wagtail builds choices from a global queryset (listing filters, dropdowns).
+    Kinds that are not tenant data (content types, locales, log actions) are not narrowed.
+    """
+    if scope_for_user(user).is_superuser:
+        return queryset
+    from taggit.models import TagBase
+
+    model = queryset.model
+    if issubclass(model, Page):
+        return pages_in_scope(user, queryset)
+    if issubclass(model, Collection):
+        return collections_in_scope(user, queryset)
+    if issubclass(model, Site):
+        return sites_in_scope(user, queryset)
+    if issubclass(model, get_user_model()):
+        return users_in_scope(user, queryset)
+    if issubclass(model, Group):
+        return groups_in_scope(user, queryset)
+    if issubclass(model, Workflow):
+        return workflows_in_scope(user, queryset)
+    if issubclass(model, Task):
+        return tasks_in_scope(user, queryset)
+    if issubclass(model, Commune):
+        return queryset.filter(pk__in=scope_for_user(user).communes().values("pk"))
+    if issubclass(model, Province):
+        return queryset.filter(pk__in=scope_for_user(user).provinces().values("pk"))
+    if issubclass(model, _file_models()):
+        return files_in_scope(user, queryset)
+    if issubclass(model, BaseLogEntry):
+        return log_entries_in_scope(user, queryset)
+    if issubclass(model, TagBase):
+        return tags_in_scope(user, queryset)
+    return queryset
