@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export SITE_PORT ?= $(PORT)
 
 .PHONY: run setup test install install-dev migrate demo lint format bench bench-provision browser clean
 
@@ -26,7 +25,7 @@ migrate: install
 
 # Demo data is loaded once; var/.demo-loaded marks it (delete the file to reload).
 var/.demo-loaded:
-	$(PY) manage.py seed_demo
+	SITE_PORT=$(PORT) $(PY) manage.py seed_demo
 	touch $@
 
 setup: migrate var/.demo-loaded
@@ -38,7 +37,7 @@ run: setup
 	@echo "  Quản trị:          http://localhost:$(PORT)/admin/"
 	@echo "  Tài khoản demo:    $(PY) manage.py seed_demo --logins"
 	@echo ""
-	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+	SITE_PORT=$(PORT) $(PY) manage.py runserver 0.0.0.0:$(PORT)
 
 # The browser tests use the system Chromium; install it when missing (Debian package).
 browser:
