@@ -80,10 +80,10 @@ class CommuneHomePage(CommunePage):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["pages.ProvincePage"]
     subpage_types = [
-        "pages.NewsIndexPage",
-        "pages.DocumentIndexPage",
-        "pages.ProcedureIndexPage",
-        "pages.VideoIndexPage",
+        "news.NewsIndexPage",
+        "guidance.DocumentIndexPage",
+        "procedures.ProcedureIndexPage",
+        "videos.VideoIndexPage",
         "pages.StandardPage",
         "pages.ContactPage",
     ]
@@ -114,34 +114,6 @@ class SectionPage(CommunePage):
         context = super().get_context(request, *args, **kwargs)
         context["items"] = self.get_children().live().public().specific().order_by("-first_published_at")
         return context
-
-
-class NewsIndexPage(SectionPage):
-    subpage_types = ["pages.StandardPage"]
-
-    class Meta:
-        verbose_name = _("Chuyên mục tin tức")
-
-
-class DocumentIndexPage(SectionPage):
-    subpage_types = ["pages.StandardPage"]
-
-    class Meta:
-        verbose_name = _("Chuyên mục văn bản chỉ đạo điều hành")
-
-
-class ProcedureIndexPage(SectionPage):
-    subpage_types = ["pages.StandardPage"]
-
-    class Meta:
-        verbose_name = _("Chuyên mục thủ tục hành chính")
-
-
-class VideoIndexPage(SectionPage):
-    subpage_types = ["pages.StandardPage"]
-
-    class Meta:
-        verbose_name = _("Chuyên mục video hướng dẫn")
 
 
 class StandardPage(CommunePage):

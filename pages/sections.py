@@ -13,20 +13,20 @@ class Section:
 
 
 STANDARD_SECTIONS = (
-    Section("pages.NewsIndexPage", "Tin tức", "tin-tuc", "Tin tức, sự kiện của địa phương."),
+    Section("news.NewsIndexPage", "Tin tức", "tin-tuc", "Tin tức, sự kiện của địa phương."),
     Section(
-        "pages.DocumentIndexPage",
+        "guidance.DocumentIndexPage",
         "Văn bản chỉ đạo điều hành",
         "van-ban-chi-dao-dieu-hanh",
         "Văn bản chỉ đạo, điều hành của Ủy ban nhân dân.",
     ),
     Section(
-        "pages.ProcedureIndexPage",
+        "procedures.ProcedureIndexPage",
         "Thủ tục hành chính",
         "thu-tuc-hanh-chinh",
         "Thủ tục hành chính giải quyết tại Bộ phận một cửa.",
     ),
-    Section("pages.VideoIndexPage", "Video hướng dẫn", "video-huong-dan", "Video hướng dẫn thực hiện thủ tục."),
+    Section("videos.VideoIndexPage", "Video hướng dẫn", "video-huong-dan", "Video hướng dẫn thực hiện thủ tục."),
     Section("pages.StandardPage", "Giới thiệu", "gioi-thieu", "Giới thiệu chung về địa phương."),
     Section("pages.ContactPage", "Liên hệ", "lien-he", "Thông tin liên hệ Ủy ban nhân dân."),
 )

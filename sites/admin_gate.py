@@ -21,6 +21,7 @@ from wagtail.models import (
     WorkflowState,
 )
 
+from .snippets import snippet_model_for_namespace
 from .tenancy import (
     chooser_root_for_user,
     commune_for_request,
@@ -210,6 +211,15 @@ def _query_objects(request, match) -> list:
     return [obj for obj in found if obj is not None]
 
 
+def _snippet_loader(model):
+    from django.contrib.admin.utils import unquote
+
+    def load(value):
+        return _by_pk(model)(unquote(str(value)))
+
+    return load
+
+
 def objects_named(match) -> list:
     """Every stored object the resolved URL names (missing ones are skipped; the view 404s)."""
     namespace = match.namespaces[0] if match.namespaces else ""
@@ -217,7 +227,10 @@ def objects_named(match) -> list:
     for key, value in match.kwargs.items():
         loader = KWARG_LOADERS.get(key)
         if key == "pk":
-            if namespace == "wagtailadmin_api":
+            snippet_model = snippet_model_for_namespace(namespace) if namespace.startswith("wagtailsnippet") else None
+            if snippet_model is not None:
+                loader = _snippet_loader(snippet_model)
+            elif namespace == "wagtailadmin_api":
                 loader = _API_LOADERS.get(match.namespaces[-1] if len(match.namespaces) > 1 else "")
             else:
                 loader = NAMESPACE_PK_LOADERS.get(namespace)

@@ -79,7 +79,6 @@ _FILE_PERMS = (
     ("wagtailmedia", "change_media"),
 )
 _COLLECTION_ADMIN_PERMS = (("wagtailcore", "add_collection"), ("wagtailcore", "change_collection"))
-_SITE_SETTING_PERMS = (("pages", "change_communeidentity"),)
 _PROVINCE_MODEL_PERMS = (("sites", "add_commune"), ("sites", "change_commune"), ("sites", "view_commune"))
 
 
@@ -93,6 +92,8 @@ def parse_kind(value: str) -> str:
 def _perms(pairs) -> list[Permission]:
     """Permission rows for (app_label, codename) pairs, in one query."""
     wanted = set(pairs)
+    if not wanted:
+        return []
     found = [
         p
         for p in Permission.objects.select_related("content_type").filter(codename__in=[c for _, c in wanted])
@@ -381,7 +382,7 @@ def _ensure_permissions(commune: Commune) -> None:
     """Page rights on the commune's subtree, file rights on its collection, settings rights on its site."""
     file_perms = _perms(_FILE_PERMS)
     collection_admin = _perms(_COLLECTION_ADMIN_PERMS)
-    site_perms = _perms(_SITE_SETTING_PERMS)
+    site_perms = _perms(_site_setting_perms())
     grants = {
         commune.editors_group: (_page_perms(ROLE_EDITOR), file_perms),
         commune.approvers_group: (_page_perms(ROLE_APPROVER), file_perms + collection_admin),
@@ -391,6 +392,32 @@ def _ensure_permissions(commune: Commune) -> None:
         _grant(GroupCollectionPermission, group, "collection", commune.collection, coll_perms)
         _grant(GroupSitePermission, group, "site", commune.site, site_perms)
     _grant(GroupSitePermission, commune.province.admins_group, "site", commune.site, site_perms)
+    # Model rights on commune-owned records (banners, notices, …); their views are scoped by commune.
+    owned = _perms(_commune_owned_perms())
+    for group in (commune.editors_group, commune.approvers_group, commune.province.admins_group):
+        group.permissions.add(*owned)
+
+
+def _site_setting_perms() -> list[tuple[str, str]]:
+    """Change rights on every per-site setting (footer, menu, …), granted per commune Site."""
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.contrib.settings.registry import registry
+
+    return [
+        (model._meta.app_label, f"change_{model._meta.model_name}")
+        for model in registry
+        if issubclass(model, BaseSiteSetting)
+    ]
+
+
+def _commune_owned_perms() -> list[tuple[str, str]]:
+    from .snippets import COMMUNE_OWNED_MODELS
+
+    return [
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for model in COMMUNE_OWNED_MODELS
+        for action in ("add", "change", "delete")
+    ]
 
 
 def _grant(model, group, target_field, target, permissions) -> None:

@@ -472,4 +472,8 @@ def scope_queryset(user, queryset):
         return log_entries_in_scope(user, queryset)
     if issubclass(model, TagBase):
         return tags_in_scope(user, queryset)
+    from .snippets import CommuneOwned, owned_in_scope
+
+    if issubclass(model, CommuneOwned):
+        return owned_in_scope(user, queryset)
     return queryset

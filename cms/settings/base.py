@@ -13,10 +13,16 @@ env = os.environ
 INSTALLED_APPS = [
     "sites",
     "pages",
+    "pages.news",
+    "pages.guidance",
+    "pages.procedures",
+    "pages.videos",
     "media",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -158,7 +164,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "media.CommuneImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CommuneDocument"
 WAGTAILMEDIA = {"MEDIA_MODEL": "media.CommuneVideo", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm"]}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "zip"]
+# "vtt": Vietnamese captions (WebVTT) for how-to videos.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "zip", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from tqdm import tqdm
 from wagtail.models import Site
 
 from sites import importers, services
@@ -178,6 +179,30 @@ def print_logins(out) -> None:
     out.write(format_table(["Vai trò", "Nơi làm việc", "Tài khoản", "Mật khẩu", "Trang web", "Trang quản trị"], rows))
 
 
+def seed_content(communes: list[Commune], progress_out) -> None:
+    """Fill each demo commune with content: every installed app may ship a `demo` module with
+    `seed_commune(commune)`, run in INSTALLED_APPS order. Each must be idempotent."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+    from django.db import transaction
+
+    seeders = []
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.demo"
+        if find_spec(module_name) is not None:
+            seeder = getattr(import_module(module_name), "seed_commune", None)
+            if seeder is not None:
+                seeders.append(seeder)
+    if not seeders:
+        return
+    for commune in tqdm(communes, desc="Nội dung demo", unit="xã", file=progress_out):
+        with transaction.atomic():
+            for seeder in seeders:
+                seeder(commune)
+
+
 class Command(VietnameseCommand):
     help = (
         "Tạo dữ liệu demo: các xã/phường mẫu với tên miền chạy thử (.localhost), tài khoản cán bộ, "
@@ -193,6 +218,7 @@ class Command(VietnameseCommand):
                 report = seed_communes()
                 self.stdout.write(f"Xã/phường demo: tạo mới {report.created}, đã có sẵn {report.already_present}.")
                 seed_accounts(report.communes)
+                seed_content(report.communes, self.stderr)
             print_logins(self.stdout)
         except services.ServiceError as exc:
             raise CommandError(str(exc)) from None
