@@ -308,6 +308,17 @@ def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
     return commune, created
 
 
+def commune_refresh(commune: Commune) -> Commune:
+    """Bring an existing commune up to today's standard (new sections, new rights). Idempotent.
+
+    Archived communes are left alone: new live sections would reappear under the portal path.
+    """
+    if not commune.is_active:
+        return commune
+    spec = CommuneSpec(commune.province, commune.name, commune.kind, commune.slug, commune.hostname, commune.code)
+    return commune_provision(spec)[0]
+
+
 def commune_create(**kwargs) -> Commune:
     """Validate and provision one commune (see commune_spec for the arguments)."""
     return commune_provision(commune_spec(**kwargs))[0]

@@ -392,3 +392,18 @@ def test_import_interrupted_by_ctrl_c_says_how_to_resume(db, monkeypatch):
 
     monkeypatch.setattr(services, "commune_provision", real_provision)
     assert "tạo mới 5 xã/phường, 3 đã có sẵn" in cli(f"commune import {SAMPLE}")
+
+
+def test_refresh_adds_a_new_standard_section_to_existing_communes(commune_a, monkeypatch):
+    from pages import sections
+    from pages.sections import Section
+
+    extra = Section("pages.StandardPage", "Công khai", "cong-khai", "Thông tin công khai.")
+    monkeypatch.setattr(sections, "STANDARD_SECTIONS", (*sections.STANDARD_SECTIONS, extra))
+    monkeypatch.setattr("sites.services.STANDARD_SECTIONS", sections.STANDARD_SECTIONS)
+    out = io.StringIO()
+    call_command("commune", "refresh", stdout=out, stderr=io.StringIO())
+    assert "Đã cập nhật 1 xã/phường" in out.getvalue()
+    assert commune_a.home_page.get_children().filter(slug="cong-khai").exists()
+    call_command("commune", "refresh", "dong-dat", stdout=io.StringIO(), stderr=io.StringIO())
+    assert commune_a.home_page.get_children().filter(slug="cong-khai").count() == 1

@@ -7,6 +7,7 @@ import re
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, DjangoHelpFormatter
+from tqdm import tqdm
 
 from sites import importers, services
 from sites.models import Commune
@@ -189,6 +190,16 @@ class Command(VietnameseCommand):
             "commune", metavar="XÃ", help="Đường dẫn của xã, hoặc tỉnh/xã khi trùng tên, ví dụ bac-ninh/tan-phu."
         )
 
+        refresh = actions.add_parser(
+            "refresh",
+            help="Cập nhật xã/phường đã có theo chuẩn hiện hành (chuyên mục mới, quyền mới). Chạy lại không sao.",
+            description=(
+                "Bổ sung cho các xã/phường đã có những gì bản mới của hệ thống tạo cho xã mới: chuyên mục chuẩn, "
+                "trang giới thiệu bắt buộc, quyền trên các loại nội dung mới. Không sửa nội dung đã có."
+            ),
+        )
+        refresh.add_argument("communes", nargs="*", metavar="XÃ", help="Các xã cần cập nhật; bỏ trống là tất cả.")
+
         officer = actions.add_parser(
             "officer",
             help="Cấp tài khoản cán bộ: biên tập viên, lãnh đạo phê duyệt hoặc quản trị tỉnh.",
@@ -261,7 +272,6 @@ class Command(VietnameseCommand):
             )
             return
 
-        from tqdm import tqdm
 
         bars = []
 
@@ -327,6 +337,17 @@ class Command(VietnameseCommand):
                 "dữ liệu (trang, tệp, tài khoản) vẫn được giữ nguyên."
             )
         )
+
+    # --- refresh -------------------------------------------------------------------
+
+    def handle_refresh(self, *, communes, **_):
+        if communes:
+            targets = [services.resolve_commune(value) for value in communes]
+        else:
+            targets = list(Commune.objects.select_related("province").filter(status=Commune.Status.ACTIVE))
+        for commune in tqdm(targets, desc="Cập nhật", unit="xã", file=self.stderr, disable=len(targets) < 2):
+            services.commune_refresh(commune)
+        self.stdout.write(self.style.SUCCESS(f"Đã cập nhật {len(targets)} xã/phường."))
 
     # --- officer -------------------------------------------------------------------
 
