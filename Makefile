@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run setup test install install-dev migrate demo lint format bench bench-provision browser clean
 

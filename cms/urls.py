@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("so-do-trang/", site_views.html_sitemap, name="html_sitemap"),
 ]
 
 if settings.DEBUG:

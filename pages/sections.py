@@ -1,5 +1,8 @@
 """The sections every commune site has. Provisioning creates whichever are missing, so adding
-a line here and re-running provisioning extends every existing commune."""
+a line here and re-running provisioning extends every existing commune.
+
+A section may declare `children`: pages created beneath it the same way (by slug, when missing),
+e.g. the introduction pages Decree 224 Art. 9.1.c requires under "Giới thiệu"."""
 
 from dataclasses import dataclass
 
@@ -10,7 +13,32 @@ class Section:
     title: str
     slug: str
     intro: str = ""
+    children: tuple["Section", ...] = ()
 
+
+# Decree 224/2026/NĐ-CP Art. 9.1.c: what a commune must publish about itself.
+INTRODUCTION_PAGES = (
+    Section(
+        "pages.OrganisationPage",
+        "Tổ chức bộ máy",
+        "to-chuc-bo-may",
+        "Lãnh đạo, tiểu sử tóm tắt, nhiệm vụ được phân công và các bộ phận chuyên môn.",
+    ),
+    Section(
+        "pages.MapPage",
+        "Bản đồ địa giới hành chính",
+        "ban-do-dia-gioi-hanh-chinh",
+        "Bản đồ địa giới hành chính của địa phương.",
+    ),
+    Section("pages.StandardPage", "Điều kiện tự nhiên", "dieu-kien-tu-nhien", "Vị trí địa lý, địa hình, khí hậu."),
+    Section(
+        "pages.StandardPage",
+        "Lịch sử, truyền thống văn hóa",
+        "lich-su-truyen-thong-van-hoa",
+        "Lịch sử hình thành và truyền thống văn hóa của địa phương.",
+    ),
+    Section("pages.StandardPage", "Di tích, danh thắng", "di-tich-danh-thang", "Di tích lịch sử, danh lam thắng cảnh."),
+)
 
 STANDARD_SECTIONS = (
     Section("news.NewsIndexPage", "Tin tức", "tin-tuc", "Tin tức, sự kiện của địa phương."),
@@ -27,6 +55,13 @@ STANDARD_SECTIONS = (
         "Thủ tục hành chính giải quyết tại Bộ phận một cửa.",
     ),
     Section("videos.VideoIndexPage", "Video hướng dẫn", "video-huong-dan", "Video hướng dẫn thực hiện thủ tục."),
-    Section("pages.StandardPage", "Giới thiệu", "gioi-thieu", "Giới thiệu chung về địa phương."),
+    Section("videos.GalleryIndexPage", "Thư viện ảnh", "thu-vien-anh", "Hình ảnh hoạt động của địa phương."),
+    Section(
+        "pages.StandardPage",
+        "Giới thiệu",
+        "gioi-thieu",
+        "Giới thiệu chung về địa phương.",
+        children=INTRODUCTION_PAGES,
+    ),
     Section("pages.ContactPage", "Liên hệ", "lien-he", "Thông tin liên hệ Ủy ban nhân dân."),
 )

@@ -1,6 +1,7 @@
 """Provinces and communes: the tenants of the install."""
 
 from django.contrib.auth.models import Group
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, Page, Site, Workflow
@@ -18,12 +19,16 @@ class Province(models.Model):
         help_text=_("Tên miền cổng thông tin của tỉnh, ví dụ thainguyen.gov.vn."),
     )
     code = models.CharField(_("Mã đơn vị hành chính"), max_length=10, blank=True)
+    public_service_url = models.URLField(
+        _("Cổng dịch vụ công của tỉnh"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Địa chỉ Cổng dịch vụ công của tỉnh, ví dụ https://dichvucong.thainguyen.gov.vn. Có thể bỏ trống."),
+    )
     page = models.OneToOneField(
         Page, verbose_name=_("Trang của tỉnh"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    collection = models.OneToOneField(
-        Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    collection = models.OneToOneField(Collection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     admins_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="province_admin_of"
     )
@@ -53,9 +58,7 @@ class Commune(models.Model):
     province = models.ForeignKey(
         Province, verbose_name=_("Tỉnh/thành phố"), on_delete=models.PROTECT, related_name="communes"
     )
-    name = models.CharField(
-        _("Tên"), max_length=100, help_text=_("Tên không kèm chữ “xã”, “phường”, ví dụ: Động Đạt.")
-    )
+    name = models.CharField(_("Tên"), max_length=100, help_text=_("Tên không kèm chữ “xã”, “phường”, ví dụ: Động Đạt."))
     kind = models.CharField(_("Loại đơn vị"), max_length=20, choices=Kind.choices, default=Kind.XA)
     slug = models.SlugField(_("Đường dẫn"), max_length=100)
     code = models.CharField(_("Mã đơn vị hành chính"), max_length=10, blank=True)
@@ -82,9 +85,7 @@ class Commune(models.Model):
         ordering = ["province__slug", "slug"]
         constraints = [
             models.UniqueConstraint(fields=["province", "slug"], name="commune_unique_slug_in_province"),
-            models.UniqueConstraint(
-                fields=["code"], condition=~models.Q(code=""), name="commune_unique_code_when_set"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="commune_unique_code_when_set"),
         ]
 
     def __str__(self):
@@ -92,7 +93,7 @@ class Commune(models.Model):
 
     @property
     def full_name(self):
-        """"Xã Động Đạt", "Đặc khu Đảo Đá"."""
+        """ "Xã Động Đạt", "Đặc khu Đảo Đá"."""
         return f"{self.get_kind_display()} {self.name}"
 
     @property

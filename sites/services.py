@@ -345,13 +345,21 @@ def _ensure_home(commune: Commune) -> list[str]:
 
 
 def _ensure_sections(commune: Commune) -> None:
-    home = commune.home_page
-    existing = set(home.get_children().values_list("slug", flat=True))
-    for section in STANDARD_SECTIONS:
-        if section.slug in existing:
-            continue
-        model = apps.get_model(section.model)
-        home.add_child(instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=True))
+    _ensure_children(commune.home_page, STANDARD_SECTIONS, show_in_menus=True)
+
+
+def _ensure_children(parent: Page, sections, *, show_in_menus: bool) -> None:
+    """Create the sections missing under parent (by slug), then their declared children, recursively."""
+    existing = {p.slug: p for p in parent.get_children().only("pk", "slug", "path", "depth", "numchild")}
+    for section in sections:
+        page = existing.get(section.slug)
+        if page is None:
+            model = apps.get_model(section.model)
+            page = parent.add_child(
+                instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=show_in_menus)
+            )
+        if section.children:
+            _ensure_children(page, section.children, show_in_menus=False)
 
 
 def _ensure_site(commune: Commune) -> list[str]:

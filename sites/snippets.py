@@ -30,10 +30,14 @@ class CommuneOwned(models.Model):
     class Meta:
         abstract = True
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if not cls._meta.abstract:
-            COMMUNE_OWNED_MODELS.append(cls)
+
+def _register_commune_owned(sender, **kwargs):
+    # class_prepared, not __init_subclass__: a model's own _meta does not exist yet in __init_subclass__.
+    if issubclass(sender, CommuneOwned) and not sender._meta.abstract and sender not in COMMUNE_OWNED_MODELS:
+        COMMUNE_OWNED_MODELS.append(sender)
+
+
+models.signals.class_prepared.connect(_register_commune_owned)
 
 
 def owned_in_scope(user, queryset):

@@ -421,3 +421,24 @@ SCOPED_VIEWS.update(
         "wagtailmedia:chooser_upload": require_admin_access(scoped_media_chooser_upload),
     }
 )
+
+
+# --- Dashboard --------------------------------------------------------------------
+
+
+@hooks.register("construct_homepage_panels")
+def add_commune_dashboard(request, panels):
+    """Officers land on their commune: the everyday tasks one click away, drafts, recent changes."""
+    from .dashboard import panel_for
+
+    panel = panel_for(request)
+    if panel is not None:
+        panels.insert(0, panel)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

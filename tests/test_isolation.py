@@ -563,7 +563,9 @@ def test_a_editor_can_still_change_a_objects(a, b, editor_a, commune_a):
     """POST goes through for A's own objects: the gate refuses B, not A."""
     client = _client(editor_a, commune_a.hostname)
     url = reverse("wagtailsettings:edit", args=["pages", "communeidentity", a["site"].pk])
-    response = client.post(url, {"agency_name": "UBND xã Động Đạt"})
+    # The footer links are an inline formset, so the form carries its (empty) management fields.
+    footer_links = {f"footer_links-{k}": "0" for k in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")}
+    response = client.post(url, {"agency_name": "UBND xã Động Đạt", **footer_links})
     assert response.status_code == 302
     assert CommuneIdentity.for_site(a["site"]).agency_name == "UBND xã Động Đạt"
     response = client.post(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # sitemap.xml's template (wagtail.contrib.sitemaps renders through it)
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,8 @@ TIME_FORMAT = "H:i"
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
+# The admin date pickers write dd/mm/yyyy; cms/formats/vi lets the forms read it back.
+FORMAT_MODULE_PATH = ["cms.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -272,7 +272,6 @@ class Command(VietnameseCommand):
             )
             return
 
-
         bars = []
 
         def progress():
