@@ -16,11 +16,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="cần PostgreSQL (đặt DATABASE_URL)"))
 
 
+def clear_cache():
+    """Empty this test worker's cache. On Redis, flushdb would also wipe the other workers' keys."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture
