@@ -35,7 +35,7 @@ from wagtail.permissions import policy_registry
 from . import services
 from .models import Commune, FormerUnit, Province
 from .tenancy import scope_for_user
-from .text import fold
+from .text import fold, search_words
 
 URL_NAMESPACE = "communes"
 MANAGE_PERMISSIONS = ["add", "change", "view"]
@@ -209,7 +209,7 @@ class CommuneIndexView(CommuneAreaMixin, generic.IndexView):
         """Accent-insensitive search on the name, kind, hostname and the former units' names."""
         if not self.is_searching:
             return queryset
-        needle = " ".join(fold(self.search_query).lower().split())
+        needle = " ".join(search_words(self.search_query))
         matches = {
             pk
             for pk, kind, name, hostname in queryset.values_list("pk", "kind", "name", "hostname")

@@ -25,8 +25,7 @@ from pages.procedures.models import (
     validate_procedure_code,
 )
 from pages.procedures.templatetags.procedure_tags import vnd
-from pages.procedures.text import vn_sort_key
-from sites.text import vn_slugify
+from sites.text import vn_slugify, vn_sort_key
 
 INDEX_PATH = "/thu-tuc-hanh-chinh/"
 ONLINE_BUTTON = "Nộp hồ sơ trực tuyến"

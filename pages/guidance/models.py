@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.models import CommunePage, SectionPage
-from sites.text import fold
+from sites.text import fold, search_words
 
 from .widgets import DatalistInput
 
@@ -62,12 +62,7 @@ class DocumentStatus(models.TextChoices):
 
 def number_key(value: str) -> str:
     """How a number/symbol is compared: "96/KH-UBND", "96/kh-ubnd" and "96 / KH-UBND" all give "96/kh-ubnd"."""
-    return "".join(fold(value or "").lower().split())
-
-
-def search_words(value: str) -> list[str]:
-    """Lower-case words without diacritics, so "dang ky" finds "Đăng ký"."""
-    return fold(value or "").lower().split()
+    return "".join(search_words(value))
 
 
 class DocumentIndexPage(SectionPage):

@@ -18,9 +18,7 @@ from wagtail.search import index
 
 from pages.guidance.widgets import DatalistInput
 from pages.models import CommunePage, SectionPage
-from sites.text import fold
-
-from .text import vn_sort_key
+from sites.text import search_words, vn_sort_key
 
 NATIONAL_PORTAL_URL = "https://dichvucong.gov.vn"
 NATIONAL_DETAIL_URL = NATIONAL_PORTAL_URL + "/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc={code}"
@@ -115,7 +113,7 @@ class ProcedureIndexPage(SectionPage):
 def procedure_search_filter(query: str) -> Q:
     """Every word of the query in the name or code, without diacritics ("dang ky khai sinh", "1.001193")."""
     words = Q()
-    for word in fold(query).lower().split():
+    for word in search_words(query):
         words &= Q(search_text__contains=word)
     return words
 
@@ -253,7 +251,7 @@ class ProcedurePage(CommunePage):
         verbose_name_plural = _("Thủ tục hành chính")
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(fold(f"{self.code} {self.title} {self.field}").lower().split())
+        self.search_text = " ".join(search_words(f"{self.code} {self.title} {self.field}"))
         return super().save(*args, **kwargs)
 
     @property
