@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages import views as page_views
 from sites import views as site_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("so-do-trang/", site_views.html_sitemap, name="html_sitemap"),
+    path("tim-kiem/", page_views.search, name="search"),
 ]
 
 if settings.DEBUG:

@@ -270,6 +270,10 @@ class ProcedurePage(CommunePage):
     def legal_basis_list(self) -> list[str]:
         return _lines(self.legal_basis)
 
+    def search_summary(self) -> str:
+        """The line under a procedure in search results."""
+        return f"Lĩnh vực {self.field} · mã {self.code}"
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         methods = list(self.methods.all())

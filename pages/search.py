@@ -1,0 +1,214 @@
+"""Site search for residents: one commune's live pages, found with or without diacritics.
+
+The full-text part goes through Wagtail's search backend (pages/search_backend.py folds
+index and query). Document numbers ("96/KH-UBND") and procedure codes ("1.001193") are
+also looked up exactly and shown first, because residents copy them from paper.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Page
+
+from sites.text import fold
+
+MAX_QUERY_CHARS = 120
+MAX_WORDS = 12
+PER_PAGE = 10
+SNIPPET_CHARS = 220
+
+_WORD = re.compile(r"[a-z0-9]+")
+_PROCEDURE_CODE = re.compile(r"^\d+(\.\d+)+$")
+
+# What a resident is told each result is.
+KIND_LABELS = {
+    "articlepage": "Tin bài",
+    "guidingdocumentpage": "Văn bản",
+    "procedurepage": "Thủ tục",
+    "videopage": "Video",
+    "gallerypage": "Hình ảnh",
+}
+# Where a page keeps the sentence that best describes it, in order of preference.
+SUMMARY_FIELDS = ("summary", "description", "intro", "search_description")
+
+
+@dataclass
+class Hit:
+    page: Page
+    kind: str
+    date: date | datetime | None
+    title: SafeString
+    snippet: SafeString
+    exact: bool = False
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    words: list[str] = field(default_factory=list)
+    exact: list[Hit] = field(default_factory=list)
+    results: object = None  # a paginator page of Hit
+    relaxed: bool = False  # no page had every word; these have some of them
+    message: str = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.exact) + (self.results.paginator.count if self.results else 0)
+
+
+def clean_query(raw: str) -> tuple[str, list[str], str]:
+    """(query as typed but tidied, folded words to search, a message for the resident or "")."""
+    query = " ".join((raw or "").split())[:MAX_QUERY_CHARS]
+    words = _WORD.findall(fold(query).lower())
+    if not query:
+        return "", [], "Hãy nhập từ cần tìm, ví dụ: đăng ký khai sinh, chứng thực, kết hôn."
+    if not words:
+        return query, [], "Từ khóa chỉ có ký hiệu. Hãy nhập chữ hoặc số, ví dụ: cấp giấy phép xây dựng."
+    if len(words) > MAX_WORDS:
+        return query, words[:MAX_WORDS], f"Từ khóa quá dài; chỉ tìm theo {MAX_WORDS} từ đầu tiên."
+    return query, words, ""
+
+
+def search_commune(commune, raw_query: str, page_number=1) -> SearchOutcome:
+    """Live public pages of `commune` matching the query; exact number/code matches first."""
+    query, words, message = clean_query(raw_query)
+    outcome = SearchOutcome(query=query, words=words, message=message)
+    if not words:
+        return outcome
+    scope = Page.objects.live().public().descendant_of(commune.home_page, inclusive=True)
+    exact_pages = _exact_matches(scope, query)
+    outcome.exact = [_hit(p, words, exact=True) for p in exact_pages]
+    exclude = [p.pk for p in exact_pages]
+
+    text = " ".join(words)
+    results = scope.exclude(pk__in=exclude).search(text, operator="and")
+    if not exact_pages and not results.count():
+        results = scope.search(text, operator="or")
+        outcome.relaxed = True
+    outcome.results = _paginate(results, page_number, words)
+    return outcome
+
+
+def _exact_matches(scope, query: str) -> list[Page]:
+    from pages.guidance.models import GuidingDocumentPage, number_key
+    from pages.procedures.models import ProcedurePage
+
+    compact = query.replace(" ", "")
+    if _PROCEDURE_CODE.match(compact):
+        return list(ProcedurePage.objects.filter(pk__in=scope.values("pk"), code=compact))
+    if "/" in compact:
+        return list(GuidingDocumentPage.objects.filter(pk__in=scope.values("pk"), number_key=number_key(compact)))
+    return []
+
+
+def _paginate(results, page_number, words):
+    paginator = Paginator(results, PER_PAGE)
+    try:
+        current = paginator.page(page_number or 1)
+    except PageNotAnInteger:
+        current = paginator.page(1)
+    except EmptyPage:
+        current = paginator.page(paginator.num_pages)
+    # One query per page type on this results page, not one per result.
+    ids = [page.pk for page in current.object_list]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    current.object_list = [_hit(specific[pk], words) for pk in ids if pk in specific]
+    return current
+
+
+def _hit(page, words, exact=False) -> Hit:
+    kind = KIND_LABELS.get(page._meta.model_name, "Trang")
+    when = getattr(page, "date", None) or getattr(page, "date_issued", None) or page.last_published_at
+    return Hit(
+        page=page,
+        kind=kind,
+        date=when,
+        title=highlight(page.title, words),
+        snippet=highlight(summary_text(page), words, SNIPPET_CHARS),
+        exact=exact,
+    )
+
+
+def summary_text(page) -> str:
+    from django.utils.html import strip_tags
+
+    if callable(getattr(page, "search_summary", None)):
+        return page.search_summary()
+    for name in SUMMARY_FIELDS:
+        value = getattr(page, name, None)
+        if value:
+            return " ".join(strip_tags(str(value)).split())
+    return ""
+
+
+def highlight(text: str, words: list[str], width: int | None = None) -> SafeString:
+    """Escape `text` and wrap every occurrence of a folded word in <mark>, diacritics or not.
+
+    With `width`, cut to a window around the first match.
+    """
+    text = text or ""
+    folded, origin = [], []
+    for i, ch in enumerate(text):
+        for f in fold(ch).lower():
+            folded.append(f)
+            origin.append(i)
+    folded = "".join(folded)
+    spans = []
+    for word in words:
+        for m in re.finditer(r"(?<![a-z0-9])" + re.escape(word), folded):
+            spans.append((origin[m.start()], origin[m.end() - 1] + 1))
+    spans = _merge(sorted(spans), text)
+
+    start, end = 0, len(text)
+    if width and len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - width // 3)
+        # Start at a word boundary, end within the width.
+        if start:
+            start = text.rfind(" ", 0, start) + 1
+        end = min(len(text), start + width)
+    out, cursor = [], start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[cursor:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    html = "".join(out)
+    if start > 0:
+        html = "… " + html
+    if end < len(text):
+        html = html + " …"
+    return mark_safe(html)
+
+
+def _merge(spans, text):
+    """Overlapping spans, and spans only whitespace apart, become one mark."""
+    merged = []
+    for s, e in spans:
+        if merged and (s <= merged[-1][1] or text[merged[-1][1] : s].isspace()):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def search_communes(raw_query: str) -> tuple[str, list, str]:
+    """On the portal: communes whose name matches, e.g. "dong dat" finds Xã Động Đạt."""
+    from sites.models import Commune
+
+    query, words, message = clean_query(raw_query)
+    if not words:
+        return query, [], message
+    found = []
+    for commune in Commune.objects.filter(status=Commune.Status.ACTIVE).select_related("province"):
+        haystack = fold(f"{commune.full_name} {commune.province.name}").lower()
+        if all(re.search(r"(?<![a-z0-9])" + re.escape(w), haystack) for w in words):
+            found.append(commune)
+    return query, found, message
