@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup test install install-dev migrate demo lint format bench bench-provision browser clean
+.PHONY: run setup test install install-dev migrate messages demo lint format bench bench-provision browser clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# The Vietnamese admin catalogue (locale/vi) is compiled here; `msgfmt` comes with gettext.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/vi/LC_MESSAGES/*.po))
+
+locale/vi/LC_MESSAGES/%.mo: locale/vi/LC_MESSAGES/%.po
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	msgfmt --check -o $@ $<
+
+messages: $(MESSAGES)
+
+migrate: install messages
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 
@@ -45,7 +54,7 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) || \
 		echo "Chưa cài được Chromium: các bài kiểm thử trình duyệt sẽ bị bỏ qua (trừ khi REQUIRE_BROWSER=1)."
 
-test: install-dev browser
+test: install-dev browser messages
 	$(PY) manage.py makemigrations --check --dry-run --settings=cms.settings.test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

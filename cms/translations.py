@@ -118,6 +118,9 @@ def sync(domain):
     out = polib.POFile(wrapwidth=0)
     out.metadata = {
         "Project-Id-Version": "Xa So",
+        "PO-Revision-Date": "2026-11-24 00:00+0700",
+        "Last-Translator": "Xa So <xaso@localhost>",
+        "Language-Team": "Vietnamese (docs/glossary.md)",
         "Language": "vi",
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",

@@ -401,7 +401,7 @@ class CommuneIdentity(BaseSiteSetting, ClusterableModel):
         _("Trang Zalo OA"),
         blank=True,
         validators=[validate_web_url],
-        help_text=_("Địa chỉ Zalo Official Account của xã, ví dụ https://zalo.me/123456789."),
+        help_text=_("Địa chỉ trang Zalo OA của xã, ví dụ https://zalo.me/123456789."),
     )
     facebook_url = models.URLField(
         _("Trang Facebook"),
