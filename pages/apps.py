@@ -6,3 +6,8 @@ class PagesConfig(AppConfig):
     label = "pages"
     verbose_name = "Trang"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .widgets import register
+
+        register()

@@ -1,6 +1,9 @@
+import io
+import unicodedata
+
 import pytest
 
-from sites.text import fold, hostname_label, is_valid_hostname, vn_slugify
+from sites.text import fold, hostname_label, is_valid_hostname, slugify_by_steps, vn_slugify
 
 
 @pytest.mark.parametrize(
@@ -58,3 +61,82 @@ def test_hostname_label_is_full_name_without_marks_or_spaces(name, label):
 )
 def test_hostname_validation(hostname, ok):
     assert is_valid_hostname(hostname) is ok
+
+
+# --- Pages: the server fills empty slugs with the same rule -------------------------------
+
+SLUG_TABLE = [
+    ("Xã Động Đạt", "xa-dong-dat"),
+    ("Đăng ký khai sinh", "dang-ky-khai-sinh"),
+    ("Thủ tục: cấp giấy phép xây dựng (mới)", "thu-tuc-cap-giay-phep-xay-dung-moi"),
+    ("Ưu đãi người có công", "uu-dai-nguoi-co-cong"),
+    ("Quyết định 96/QĐ-UBND", "quyet-dinh-96-qd-ubnd"),
+    ("ấ ộ ệ ữ Ỷ", "a-o-e-u-y"),
+]
+
+
+@pytest.mark.parametrize("title, slug", SLUG_TABLE)
+def test_pages_created_without_a_slug_get_the_vietnamese_slug(commune_a, title, slug):
+    from pages.models import StandardPage
+
+    page = commune_a.home_page.add_child(instance=StandardPage(title=title))
+    assert page.slug == slug
+
+
+def test_fix_slugs_rewrites_unicode_slugs_and_redirects_the_old_address(
+    commune_a, client, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from wagtail.contrib.redirects.models import Redirect
+
+    from pages.models import StandardPage
+
+    parent = commune_a.home_page.add_child(instance=StandardPage(title="Giới thiệu chung", slug="giới-thiệu-chung"))
+    child = parent.add_child(instance=StandardPage(title="Lịch sử", slug="lịch-sử"))
+    clean = commune_a.home_page.add_child(instance=StandardPage(title="Bản đồ", slug="ban-do"))
+    parent.save_revision()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("fix_slugs", stdout=io.StringIO())
+    parent.refresh_from_db()
+    child.refresh_from_db()
+    clean.refresh_from_db()
+    assert (parent.slug, child.slug, clean.slug) == ("gioi-thieu-chung", "lich-su", "ban-do")
+    assert parent.latest_revision.content["slug"] == "gioi-thieu-chung"
+    assert child.url_path.endswith("/gioi-thieu-chung/lich-su/")
+    redirect = Redirect.objects.get(old_path=Redirect.normalise_path("/giới-thiệu-chung"))
+    assert redirect.redirect_page_id == parent.pk and redirect.is_permanent
+    response = client.get("/giới-thiệu-chung/", HTTP_HOST=commune_a.hostname)
+    assert response.status_code == 301 and response["Location"].endswith("/gioi-thieu-chung/")
+    # A second run has nothing left to do.
+    from pages.slugs import unclean_pages
+
+    assert unclean_pages() == []
+
+
+VIETNAMESE_LETTERS = "aàáạảãâầấậẩẫăằắặẳẵeèéẹẻẽêềếệểễiìíịỉĩoòóọỏõôồốộổỗơờớợởỡuùúụủũưừứựửữyỳýỵỷỹdđ"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        VIETNAMESE_LETTERS,
+        VIETNAMESE_LETTERS.upper(),
+        "Xã Động Đạt",
+        "Quyết định 96/QĐ-UBND ngày 01/02/2025",
+        "Thủ tục: cấp giấy phép xây dựng (mới)!",
+        "  --Ưu đãi   người có công--  ",
+        unicodedata.normalize("NFD", "Đăng ký khai sinh, kết hôn"),
+    ],
+)
+def test_admin_slug_steps_equal_the_server_slug(text):
+    assert slugify_by_steps(text) == vn_slugify(text)
+
+
+def test_the_page_editor_slug_field_uses_the_vietnamese_steps():
+    from pages.models import StandardPage
+    from pages.widgets import VietnameseSlugInput
+
+    page_form = StandardPage.get_edit_handler().get_form_class()
+    widget = page_form.base_fields["slug"].widget
+    assert isinstance(widget, VietnameseSlugInput)
+    assert "data-w-slug-formatters-value" in widget.attrs

@@ -128,3 +128,32 @@ def test_officer_works_through_the_admin_without_meeting_english(chromium, live_
     assert not leftovers, "Chữ tiếng Anh còn sót trong trang quản trị:\n" + "\n".join(
         f"  {screen}: {', '.join(words)}" for screen, words in leftovers.items()
     )
+
+
+def test_admin_slug_field_writes_exactly_what_the_server_writes(chromium, live_server):
+    from sites.text import vn_slugify
+    from tests.test_slugs import SLUG_TABLE
+
+    province = services.province_ensure(name="Thái Nguyên", domain="thainguyen.gov.vn")
+    commune = services.commune_create(province=province, name="Động Đạt", local_hostnames=True)
+    make_officer(commune, "editor", username="dongdat.bientap", password="mat-khau-thu-1")
+    site = f"http://{commune.hostname}:{urlsplit(live_server.url).port}"
+    add_page = f"{site}/admin/pages/add/pages/standardpage/{commune.home_page_id}/"
+
+    def type_titles(page):
+        page.goto(f"{site}/admin/login/")
+        page.fill("#id_username", "dongdat.bientap")
+        page.fill("#id_password", "mat-khau-thu-1")
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_url(f"{site}/admin/")
+        slugs = {}
+        for title, _ in SLUG_TABLE:
+            page.goto(add_page)
+            page.locator("#id_title").fill(title)
+            page.locator("#id_title").blur()
+            page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+            slugs[title] = page.locator("#id_slug").input_value()
+        return slugs
+
+    slugs = chromium(type_titles, viewport={"width": 1280, "height": 900})
+    assert slugs == {title: vn_slugify(title) for title, _ in SLUG_TABLE}
