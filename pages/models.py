@@ -62,7 +62,7 @@ class PortalHomePage(VietnameseSlugMixin, Page):
         from sites.models import Province
 
         context = super().get_context(request, *args, **kwargs)
-        context["provinces"] = Province.objects.prefetch_related("communes").order_by("slug")
+        context["provinces"] = Province.objects.prefetch_related("communes").order_by("sort_name")
         return context
 
 
@@ -85,7 +85,7 @@ class ProvincePage(VietnameseSlugMixin, Page):
         context["communes"] = (
             Commune.objects.filter(province__page=self, status=Commune.Status.ACTIVE)
             .select_related("site", "home_page")
-            .order_by("slug")
+            .order_by("sort_name", "kind")
         )
         return context
 

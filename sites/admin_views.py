@@ -82,7 +82,7 @@ def _provinces_for(request):
     provinces = scope.provinces()
     if not scope.is_superuser:
         provinces = provinces.filter(pk__in=scope.province_ids)
-    return provinces.order_by("name")
+    return provinces.order_by("sort_name")
 
 
 class CommuneAreaMixin:
@@ -185,10 +185,10 @@ class CommuneIndexView(CommuneAreaMixin, generic.IndexView):
             title_column(
                 "full_name",
                 label="Tên",
-                sort_key="name",
+                sort_key="sort_name",
                 get_url=lambda commune: url("detail", commune.pk),
             ),
-            Column("province", label="Tỉnh/thành phố", accessor="province.name", sort_key="province__name"),
+            Column("province", label="Tỉnh/thành phố", accessor="province.name", sort_key="province__sort_name"),
             HostnameColumn("hostname", label="Tên miền", sort_key="hostname"),
             StatusTagColumn(
                 "status",

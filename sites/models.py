@@ -6,8 +6,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Collection, Page, Site, Workflow
 
+from .text import vn_collation_key
 
-class Province(models.Model):
+
+class VietnameseOrderedName(models.Model):
+    """A `name` that sorts in Vietnamese alphabetical order (a ă â … d đ) on SQLite and PostgreSQL.
+
+    Order by `sort_name`, never by `name`: databases compare code points, which puts "Đ" after "Y".
+    """
+
+    sort_name = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_name = vn_collation_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
+
+
+class Province(VietnameseOrderedName):
     """A province or centrally-run city (tỉnh/thành phố); its communes' hostnames sit under its domain."""
 
     name = models.CharField(_("Tên tỉnh/thành phố"), max_length=100, unique=True)
@@ -36,13 +57,13 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("Tỉnh/thành phố")
         verbose_name_plural = _("Tỉnh/thành phố")
-        ordering = ["slug"]
+        ordering = ["sort_name"]
 
     def __str__(self):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(VietnameseOrderedName):
     """A commune-level unit (xã, phường, thị trấn, đặc khu) with its own site, editors and files."""
 
     class Kind(models.TextChoices):
@@ -82,7 +103,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("Xã/phường")
         verbose_name_plural = _("Xã/phường")
-        ordering = ["province__slug", "slug"]
+        ordering = ["province__sort_name", "sort_name", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["province", "slug"], name="commune_unique_slug_in_province"),
             models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="commune_unique_code_when_set"),

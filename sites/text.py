@@ -85,3 +85,21 @@ def vn_sort_key(value: str) -> tuple:
         letters.append((_RANK.get(base, 100), base) if base in _RANK else (-1, base))
         tones.append(tone)
     return (tuple(letters), tuple(tones), value)
+
+
+def vn_collation_key(value: str) -> str:
+    """vn_sort_key as a string of digits, to store in a column and ORDER BY on any database.
+
+    Digits only, because PostgreSQL's locale collations skip punctuation and SQLite compares
+    bytes; both order digit strings the same way. Two digits per letter ("00" ends the word
+    part, spaces and punctuation "01", digits "02"-"11", letters from "12" in the Vietnamese
+    alphabet), then one digit per tone.
+    """
+    letters, tones, _ = vn_sort_key(value)
+    codes = []
+    for rank, base in letters:
+        if rank == -1:
+            codes.append(f"{2 + int(base):02d}" if base.isdigit() and len(base) == 1 else "01")
+        else:
+            codes.append(f"{12 + min(rank, 87):02d}")
+    return "".join(codes)[:380] + "00" + "".join(str(t) for t in tones)[:100]

@@ -140,3 +140,55 @@ def test_the_page_editor_slug_field_uses_the_vietnamese_steps():
     widget = page_form.base_fields["slug"].widget
     assert isinstance(widget, VietnameseSlugInput)
     assert "data-w-slug-formatters-value" in widget.attrs
+
+
+# --- Vietnamese alphabetical order, stored so every database sorts the same --------------
+
+VIETNAMESE_ORDER = [
+    "An Bình",
+    "Ăn uống",
+    "Âu Cơ",
+    "Ba Đình",
+    "Dân số",
+    "Dương Kinh",
+    "Đảo Đá",
+    "Đất đai",
+    "Động Đạt",
+    "Hà",
+    "Hạ Long",
+    "Ho",
+    "Hồ",
+    "Hộ tịch",
+    "Tân Phú",
+    "Tân Phú Đông",
+    "Thái Nguyên",
+    "Tư pháp",
+    "Y tế",
+]
+
+
+def test_collation_key_sorts_like_the_dictionary():
+    from sites.text import vn_collation_key
+
+    assert sorted(reversed(VIETNAMESE_ORDER), key=vn_collation_key) == VIETNAMESE_ORDER
+    assert all(vn_collation_key(name).isdigit() for name in VIETNAMESE_ORDER)
+
+
+def test_provinces_communes_and_categories_come_back_in_vietnamese_order(db):
+    from pages.news.models import NewsCategory
+    from sites import services
+    from sites.models import Commune, Province
+
+    for name in reversed(["Bắc Ninh", "Đà Nẵng", "Điện Biên", "Yên Bái"]):
+        services.province_ensure(name=name, domain=f"{vn_slugify(name).replace('-', '')}.gov.vn")
+    assert list(Province.objects.values_list("name", flat=True)) == ["Bắc Ninh", "Đà Nẵng", "Điện Biên", "Yên Bái"]
+    province = Province.objects.get(name="Điện Biên")
+    for name in reversed(["Ẳng Cang", "Búng Lao", "Mường Ảng", "Mường Lạn", "Ún"]):
+        Commune.objects.create(province=province, name=name, slug=vn_slugify(name), hostname=f"{vn_slugify(name)}.x.vn")
+    names = list(Commune.objects.filter(province=province).values_list("name", flat=True))
+    assert names == ["Ẳng Cang", "Búng Lao", "Mường Ảng", "Mường Lạn", "Ún"]
+    commune = Commune.objects.filter(province=province).first()
+    for name in reversed(["An ninh", "Đời sống", "Dân vận", "Ý kiến cử tri"]):
+        NewsCategory.objects.create(commune=commune, name=name)
+    names = list(NewsCategory.objects.filter(commune=commune).values_list("name", flat=True))
+    assert names == ["An ninh", "Dân vận", "Đời sống", "Ý kiến cử tri"]

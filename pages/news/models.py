@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from pages.blocks import ContentStreamBlock
 from pages.models import CommunePage, SectionPage
+from sites.models import VietnameseOrderedName
 from sites.snippets import CommuneOwned, CommuneOwnedForm
 from sites.text import vn_slugify
 
@@ -54,7 +55,7 @@ def with_card_images(articles):
 # --- Categories ------------------------------------------------------------------
 
 
-class NewsCategory(CommuneOwned):
+class NewsCategory(VietnameseOrderedName, CommuneOwned):
     """A news category (mục tin) that a commune's officers create themselves, e.g. "Chuyển đổi số"."""
 
     name = models.CharField(_("Tên mục tin"), max_length=100, help_text=_("Ví dụ: Tin hoạt động, Thông báo."))
@@ -77,7 +78,7 @@ class NewsCategory(CommuneOwned):
     class Meta:
         verbose_name = _("Mục tin")
         verbose_name_plural = _("Mục tin")
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", "sort_name"]
         constraints = [models.UniqueConstraint(fields=["commune", "slug"], name="news_category_unique_slug")]
 
     def __str__(self):
