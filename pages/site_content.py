@@ -20,6 +20,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
+from wagtail.search import index
 
 from sites.snippets import CommuneOwned, CommuneOwnedForm
 
@@ -145,8 +146,15 @@ class ActiveQuerySet(models.QuerySet):
         )
 
 
-class Banner(LinkTarget, CommuneOwned):
+class Banner(index.Indexed, LinkTarget, CommuneOwned):
     """A picture with an optional link, shown at the top, between home sections or on the right."""
+
+    search_fields = [
+        index.SearchField("alt_text"),
+        index.AutocompleteField("alt_text"),
+        index.FilterField("commune"),
+        index.FilterField("position"),
+    ]
 
     class Position(models.TextChoices):
         TOP = "top", _("Banner trên")
@@ -249,8 +257,15 @@ class NoticeQuerySet(ActiveQuerySet):
     end_field = "expires_at"
 
 
-class Notice(CommuneOwned):
+class Notice(index.Indexed, CommuneOwned):
     """An urgent notice (thông báo khẩn) at the top of every page of the commune until it expires."""
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.SearchField("text"),
+        index.FilterField("commune"),
+    ]
 
     title = models.CharField(_("Tiêu đề"), max_length=150, help_text=_("Ngắn gọn, ví dụ: “Cảnh báo mưa lũ đêm 12/9”."))
     text = models.TextField(

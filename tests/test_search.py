@@ -213,3 +213,20 @@ def test_admin_image_search_ignores_diacritics(commune_a, client, editor_a):
     titles = [image.title for image in response.context["page_obj"]]
     assert titles == ["Lễ khánh thành đường giao thông"]
     assert get_image_model().objects.count() == 1
+
+
+def test_admin_snippet_search_ignores_diacritics_and_stays_in_the_commune(commune_a, commune_b, client, editor_a):
+    from pages.news.models import NewsCategory
+    from pages.site_content import Notice
+    from tests.factories_pages import NoticeFactory
+
+    NewsCategory.objects.create(commune=commune_a, name="Thông báo của UBND")
+    NewsCategory.objects.create(commune=commune_a, name="Tin hoạt động")
+    NewsCategory.objects.create(commune=commune_b, name="Thông báo Tân Phú")
+    NoticeFactory(commune=commune_a, title="Cảnh báo mưa lũ đêm 12/9")
+    client.force_login(editor_a)
+    response = client.get("/admin/snippets/news/newscategory/", {"q": "thong bao"}, HTTP_HOST=commune_a.hostname)
+    assert [c.name for c in response.context["object_list"]] == ["Thông báo của UBND"]
+    response = client.get("/admin/snippets/pages/notice/", {"q": "canh bao mua lu"}, HTTP_HOST=commune_a.hostname)
+    assert [n.title for n in response.context["object_list"]] == ["Cảnh báo mưa lũ đêm 12/9"]
+    assert Notice.objects.count() == 1

@@ -55,8 +55,15 @@ def with_card_images(articles):
 # --- Categories ------------------------------------------------------------------
 
 
-class NewsCategory(VietnameseOrderedName, CommuneOwned):
+class NewsCategory(index.Indexed, VietnameseOrderedName, CommuneOwned):
     """A news category (mục tin) that a commune's officers create themselves, e.g. "Chuyển đổi số"."""
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("description"),
+        index.FilterField("commune"),
+    ]
 
     name = models.CharField(_("Tên mục tin"), max_length=100, help_text=_("Ví dụ: Tin hoạt động, Thông báo."))
     slug = models.SlugField(

@@ -16,8 +16,7 @@ class NewsCategoryViewSet(CommuneSnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     list_display = ["name", "slug", "sort_order"]
-    search_fields = ["name"]
-    ordering = ["sort_order", "name"]
+    ordering = ["sort_order", "sort_name"]
 
 
 register_snippet(NewsCategory, viewset=NewsCategoryViewSet)
