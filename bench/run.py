@@ -1,7 +1,8 @@
 """`make bench`: run the benchmarks and write bench/results/<date>-<machine>.md.
 
-make bench                         # quick: provisioning 100 communes on SQLite and PostgreSQL
+make bench                         # provisioning 100 communes, search over 100,000 pages; SQLite and PostgreSQL
 make bench BENCH_ARGS="--full"     # also 1,000 communes
+make bench BENCH_ARGS="--only search --search-pages 100000"   # search latency and recall only
 """
 
 import argparse
@@ -13,7 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import machine  # noqa: E402
+import page_weight  # noqa: E402
 import provision  # noqa: E402
+import search  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -22,12 +25,20 @@ def main():
     parser = argparse.ArgumentParser(description="Đo hiệu năng Xã Số")
     parser.add_argument("--full", action="store_true", help="đo cả 1.000 xã (lâu hơn)")
     parser.add_argument("--sqlite-only", action="store_true", help="bỏ qua PostgreSQL")
+    parser.add_argument("--search-pages", type=int, default=100_000, help="số trang cho phép đo tìm kiếm (0: bỏ qua)")
+    parser.add_argument("--only", choices=["provision", "search", "pages"], help="chỉ chạy một phép đo")
     args = parser.parse_args()
 
     sizes = (100, 1000) if args.full else (100,)
     databases = ("sqlite",) if args.sqlite_only else ("sqlite", "postgresql")
     info = machine.describe()
-    sections = [provision.run(sizes, databases)]
+    sections = []
+    if args.only in (None, "provision"):
+        sections.append(provision.run(sizes, databases))
+    if args.only in (None, "pages"):
+        sections.append(page_weight.run())
+    if args.only in (None, "search") and args.search_pages:
+        sections.append(search.run(args.search_pages, databases))
 
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")
