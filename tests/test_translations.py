@@ -89,3 +89,19 @@ def test_relative_times_and_validation_dates_are_vietnamese():
 
     with translation.override("vi"):
         assert naturaltime(timezone.now() - timedelta(hours=3)) == "3\xa0giờ trước"
+
+
+def test_workflow_notification_email_to_the_approver_is_vietnamese(commune_a, editor_a, approver_a):
+    from pages.models import StandardPage
+
+    approver_a.email = "pheduyet@dongdat.example"
+    approver_a.save()
+    page = commune_a.home_page.add_child(instance=StandardPage(title="Lịch tiếp công dân", live=False))
+    page.save_revision(user=editor_a)
+    commune_a.workflow.start(page, editor_a)
+    messages = [m for m in mail.outbox if approver_a.email in m.to]
+    assert messages, [m.subject for m in mail.outbox]
+    text = (messages[0].subject + " " + messages[0].body).lower()
+    assert "lịch tiếp công dân" in text
+    assert "duyệt" in text
+    assert "submitted" not in text and "moderation" not in text
