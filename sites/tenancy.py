@@ -88,13 +88,21 @@ def commune_for_collection(collection: Collection | None) -> Commune | None:
     """The commune owning this collection or the commune collection it sits inside."""
     if collection is None:
         return None
-    prefixes = _path_prefixes(collection.path, Collection.steplen)
+    prefixes = _path_prefixes(_current_path(collection), Collection.steplen)
     return Commune.objects.filter(collection__path__in=prefixes).first()
 
 
 def province_for_collection(collection: Collection) -> Province | None:
-    prefixes = _path_prefixes(collection.path, Collection.steplen)
+    prefixes = _path_prefixes(_current_path(collection), Collection.steplen)
     return Province.objects.filter(collection__path__in=prefixes).first()
+
+
+def _current_path(collection: Collection) -> str:
+    # Collections keep their siblings sorted by name, so adding one can move the others:
+    # a path read before that is stale. Ask the database.
+    if collection.pk is None:
+        return collection.path
+    return Collection.objects.filter(pk=collection.pk).values_list("path", flat=True).first() or collection.path
 
 
 def owner_of(obj) -> tuple[int | None, int | None]:
@@ -371,7 +379,7 @@ def _string_pks(queryset):
 
 
 def log_entries_in_scope(user, queryset):
-    """History rows about objects the user may see: their pages, files, collections, communes and sites.
+    """History rows about objects the user may see: pages, files, commune-owned snippets, collections, sites…
 
     Wagtail shows a non-page log entry to anyone with a model permission on its type, whatever commune
     the object belongs to; here each entry must name an object in scope, and unknown types are left out.
@@ -387,8 +395,13 @@ def log_entries_in_scope(user, queryset):
 
     from pages.models import CommuneIdentity
 
+    from .snippets import COMMUNE_OWNED_MODELS
+
     scope = scope_for_user(user)
     owned = [(m, files_in_scope(user, m.objects.all())) for m in _file_models()]
+    # Banners, notices, news categories…: their history is visible to their own commune only.
+    communes = scope.communes().values("pk")
+    owned += [(m, m._base_manager.filter(commune__in=communes)) for m in COMMUNE_OWNED_MODELS]
     owned += [
         (Collection, collections_in_scope(user, Collection.objects.all())),
         (Commune, scope.communes()),

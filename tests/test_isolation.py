@@ -599,3 +599,39 @@ def test_scope_queryset_narrows_every_tenant_kind(a, b, editor_a, approver_a, pr
         assert set(tenancy.scope_queryset(user, Tag.objects.all()).values_list("name", flat=True)) == {"amarker-tag"}
         for model in (CommuneImage, CommuneDocument, CommuneVideo):
             assert list(tenancy.scope_queryset(user, model.objects.all())) == [a[model._meta.model_name[7:]]]
+
+
+def test_officers_see_the_history_of_their_own_snippets_and_not_others(commune_a, commune_b, editor_a, editor_b):
+    """Banner, notice and category history shows in the site history of their own commune only."""
+    from wagtail.log_actions import log
+
+    from pages.news.models import NewsCategory
+
+    mine = NewsCategory.objects.create(commune=commune_a, name="Mục tin AMARKER")
+    theirs = NewsCategory.objects.create(commune=commune_b, name="Mục tin BMARKER")
+    log(mine, "wagtail.create", user=editor_a)
+    log(theirs, "wagtail.create", user=editor_b)
+    history = reverse("wagtailadmin_reports:site_history")
+    a_text = _text(_client(editor_a, commune_a.hostname).get(history))
+    b_text = _text(_client(editor_b, commune_b.hostname).get(history))
+    assert "AMARKER" in a_text and "BMARKER" not in a_text
+    assert "BMARKER" in b_text and "AMARKER" not in b_text
+    snippet_history = reverse("wagtailsnippets_news_newscategory:history", args=[mine.pk])
+    assert "AMARKER" in _text(_client(editor_a, commune_a.hostname).get(snippet_history))
+
+
+def test_a_file_belongs_to_the_right_commune_even_after_collections_moved(db):
+    """Collections sort by name: creating "An Giang" moves the folders after it. A stale in-memory
+    path must not hand a commune's image to another commune."""
+    from sites import services
+    from sites.tenancy import commune_for_collection
+    from tests.factories_pages import make_image
+
+    thai_nguyen = services.province_ensure(name="Thái Nguyên", domain="thainguyen.gov.vn")
+    dong_dat = services.commune_create(province=thai_nguyen, name="Động Đạt")
+    stale = dong_dat.collection  # loaded now, before the tree moves
+    services.province_ensure(name="An Giang", domain="angiang.gov.vn")
+    services.province_ensure(name="Bắc Ninh", domain="bacninh.gov.vn")
+    assert commune_for_collection(stale) == dong_dat
+    dong_dat.collection = stale
+    assert make_image(dong_dat).commune_id == dong_dat.pk
