@@ -168,7 +168,16 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILIMAGES_IMAGE_MODEL = "media.CommuneImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CommuneDocument"
-WAGTAILMEDIA = {"MEDIA_MODEL": "media.CommuneVideo", "AUDIO_EXTENSIONS": [], "VIDEO_EXTENSIONS": ["mp4", "webm"]}
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media.CommuneVideo",
+    "MEDIA_FORM_BASE": "media.forms.SafeMediaForm",
+    "AUDIO_EXTENSIONS": [],
+    "VIDEO_EXTENSIONS": ["mp4", "webm"],
+}
+# Every upload is checked by its bytes (media/uploads.py): content type, pixel cap, metadata, zip bombs.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "media.forms.SafeImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "media.forms.SafeDocumentForm"
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # "vtt": Vietnamese captions (WebVTT) for how-to videos.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "zip", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
