@@ -40,7 +40,7 @@ def run(pages=100_000, databases=("sqlite", "postgresql")) -> str:
         ratio = r["search_median_ms"] / r["reference_median_ms"]
         lines.append(
             f"| {db} | {r['pages']} | {r['build_seconds']:.0f} | {r['recall']:.0%} | {r['search_median_ms']:.1f} "
-            f"| {r['reference_median_ms']:.2f} | {ratio:.0f}× |"
+            f"| {r['reference_median_ms']:.2f} | {ratio:.2f}× |"
         )
     lines += [
         "",

@@ -124,6 +124,8 @@ LANGUAGES = [("vi", "Tiếng Việt")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # Officers never choose: one language, one time zone (both choices disappear from the account page).
 WAGTAIL_USER_TIME_ZONES = ["Asia/Ho_Chi_Minh"]
+# No third-party avatar service: the admin shows its built-in avatar (and asks nothing of gravatar.com).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"

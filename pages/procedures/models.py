@@ -12,7 +12,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -205,7 +213,10 @@ class ProcedurePage(CommunePage):
     search_text = models.TextField(editable=False, default="")
 
     content_panels = [
-        FieldPanel("title", help_text=_("Tên thủ tục, ví dụ: Đăng ký khai sinh.")),
+        # TitleFieldPanel fills the address (slug) from the title, as on every other page type.
+        TitleFieldPanel(
+            "title", help_text=_("Tên thủ tục, ví dụ: Đăng ký khai sinh."), classname="", placeholder=False
+        ),
         FieldRowPanel([FieldPanel("code"), FieldPanel("field", widget=DatalistInput(suggestions=FIELD_SUGGESTIONS))]),
         FieldRowPanel([FieldPanel("level"), FieldPanel("implementing_agency")]),
         FieldRowPanel([FieldPanel("status"), FieldPanel("online_level"), FieldPanel("is_featured")]),
