@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup test install install-dev migrate messages demo lint format bench bench-provision browser clean
+.PHONY: run setup test install install-dev migrate messages demo lint format bench bench-provision browser clean guide
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The officer guide's screenshots (docs/huong-dan/), taken in Chromium from a fresh demo install in a temp folder.
+guide: install-dev browser
+	$(PY) docs/guide/build.py
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)

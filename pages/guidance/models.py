@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -171,7 +171,13 @@ class GuidingDocumentPage(CommunePage):
 
     base_form_class = GuidingDocumentForm
     content_panels = [
-        FieldPanel("title", help_text=_("Tiêu đề hiện trên trang, thường là trích yếu rút gọn.")),
+        # TitleFieldPanel fills the address (slug) from the title, as on every other page type.
+        TitleFieldPanel(
+            "title",
+            help_text=_("Tiêu đề hiện trên trang, thường là trích yếu rút gọn."),
+            classname="",
+            placeholder=False,
+        ),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("number"), FieldPanel("document_type")]),
