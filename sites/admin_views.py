@@ -35,7 +35,7 @@ from wagtail.permissions import policy_registry
 from . import services
 from .models import Commune, FormerUnit, Province
 from .tenancy import scope_for_user
-from .text import fold, search_words
+from .text import fold, search_words, vn_sort_key
 
 URL_NAMESPACE = "communes"
 MANAGE_PERMISSIONS = ["add", "change", "view"]
@@ -470,14 +470,20 @@ class OfficerForm(forms.Form):
         return cleaned
 
 
+def officer_sort_key(user) -> tuple:
+    """Vietnamese directory order: by given name (tên: last word of first_name), then "Họ đệm Tên"."""
+    full = f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    given = (user.first_name.split() or [full])[-1]
+    return (vn_sort_key(given), vn_sort_key(full))
+
+
 def officers_of(commune: Commune) -> list[dict]:
     """Each account in the commune's editors or approvers group, with its roles."""
     groups = {services.ROLE_EDITOR: commune.editors_group_id, services.ROLE_APPROVER: commune.approvers_group_id}
     group_ids = [gid for gid in groups.values() if gid]
-    users = get_user_model().objects.filter(groups__in=group_ids).distinct().order_by("username")
-    users = users.prefetch_related("groups")
+    users = get_user_model().objects.filter(groups__in=group_ids).distinct().prefetch_related("groups")
     rows = []
-    for user in users:
+    for user in sorted(users, key=officer_sort_key):
         member_of = {g.pk for g in user.groups.all()}
         roles = [services.ROLES[role] for role, gid in groups.items() if gid in member_of]
         rows.append({"user": user, "roles": roles})

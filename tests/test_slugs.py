@@ -192,3 +192,20 @@ def test_provinces_communes_and_categories_come_back_in_vietnamese_order(db):
         NewsCategory.objects.create(commune=commune, name=name)
     names = list(NewsCategory.objects.filter(commune=commune).values_list("name", flat=True))
     assert names == ["An ninh", "Dân vận", "Đời sống", "Ý kiến cử tri"]
+
+
+def test_officers_are_listed_by_given_name_in_vietnamese_order(commune_a):
+    from sites.admin_views import officers_of
+    from tests.factories import make_officer
+
+    for username, first, last in [
+        ("a", "Văn Ân", "Nguyễn"),
+        ("b", "Thị Đào", "Lê"),
+        ("c", "Minh Dũng", "Trần"),
+        ("d", "Văn An", "Phạm"),
+    ]:
+        user = make_officer(commune_a, "editor", username=username)
+        user.first_name, user.last_name = first, last
+        user.save()
+    names = [f"{row['user'].last_name} {row['user'].first_name}" for row in officers_of(commune_a)]
+    assert names == ["Phạm Văn An", "Nguyễn Văn Ân", "Trần Minh Dũng", "Lê Thị Đào"]
