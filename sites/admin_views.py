@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -482,11 +483,20 @@ def officers_of(commune: Commune) -> list[dict]:
     groups = {services.ROLE_EDITOR: commune.editors_group_id, services.ROLE_APPROVER: commune.approvers_group_id}
     group_ids = [gid for gid in groups.values() if gid]
     users = get_user_model().objects.filter(groups__in=group_ids).distinct().prefetch_related("groups")
+    users = sorted(users, key=officer_sort_key)
+    locked = services.locked_out_usernames(u.get_username() for u in users)
     rows = []
-    for user in sorted(users, key=officer_sort_key):
+    for user in users:
         member_of = {g.pk for g in user.groups.all()}
         roles = [services.ROLES[role] for role, gid in groups.items() if gid in member_of]
-        rows.append({"user": user, "roles": roles})
+        rows.append(
+            {
+                "user": user,
+                "roles": roles,
+                "locked_out": user.get_username() in locked,
+                "unlock_url": url("unlock_officer", commune.pk, user.pk),
+            }
+        )
     return rows
 
 
@@ -601,6 +611,25 @@ class CommuneOfficerCreateView(CommuneDetailView):
         return message
 
 
+class CommuneOfficerUnlockView(CommuneDetailView):
+    """POST: lift the login lockout of one of this commune's officers."""
+
+    any_permission_required = None
+    permission_required = "change"
+
+    def get(self, request, *args, **kwargs):
+        return redirect(url("detail", self.object.pk) + "#can-bo")
+
+    def post(self, request, *args, **kwargs):
+        commune = self.object
+        officer = next((r["user"] for r in officers_of(commune) if r["user"].pk == kwargs["user_pk"]), None)
+        if officer is None:
+            raise Http404("Không có cán bộ này trong xã/phường.")
+        services.officer_unlock(officer.get_username())
+        messages.success(request, f"Đã mở khóa đăng nhập cho {officer.get_username()}.")
+        return redirect(url("detail", commune.pk) + "#can-bo")
+
+
 # --- Archive ----------------------------------------------------------------------------------
 
 
@@ -698,6 +727,10 @@ class CommuneViewSet(ModelViewSet):
         return self.construct_view(CommuneOfficerCreateView)
 
     @property
+    def unlock_officer_view(self):
+        return self.construct_view(CommuneOfficerUnlockView)
+
+    @property
     def archive_view(self):
         return self.construct_view(CommuneArchiveView)
 
@@ -708,6 +741,7 @@ class CommuneViewSet(ModelViewSet):
             path("new/", self.add_view, name="add"),
             path("<int:pk>/", self.detail_view, name="detail"),
             path("<int:pk>/officers/new/", self.add_officer_view, name="add_officer"),
+            path("<int:pk>/officers/<int:user_pk>/unlock/", self.unlock_officer_view, name="unlock_officer"),
             path("<int:pk>/archive/", self.archive_view, name="archive"),
         ]
 

@@ -563,3 +563,26 @@ def officer_create(
             new_password = password
     user.groups.add(group)
     return user, new_password
+
+
+# --- Login lockout ------------------------------------------------------------------------------
+
+
+def locked_out_usernames(usernames) -> set[str]:
+    """Which of these accounts django-axes currently refuses (too many wrong passwords lately)."""
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return set(
+        AccessAttempt.objects.filter(
+            username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        ).values_list("username", flat=True)
+    )
+
+
+def officer_unlock(username: str) -> int:
+    """Lift the login lockout of one account; returns how many lockout records were cleared."""
+    from axes.utils import reset
+
+    return reset(username=username)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.models import Page, Site, WorkflowPage
 
@@ -360,7 +361,7 @@ def test_adding_an_officer_gives_a_working_account_and_shows_the_password_once(c
     assert password not in html(get(client, url("detail", commune_a.pk)))
 
     client.logout()
-    assert client.login(username="nguyenvana.dongdat", password=password)
+    assert client.login(request=HttpRequest(), username="nguyenvana.dongdat", password=password)
     assert get(client, "/admin/").status_code == 200
 
 
@@ -374,7 +375,7 @@ def test_adding_an_approver_with_a_chosen_password(client, commune_a, province_a
     user = User.objects.get(username="lanhdao.dongdat")
     assert user.groups.filter(pk=commune_a.approvers_group_id).exists()
     client.logout()
-    assert client.login(username="lanhdao.dongdat", password="Dong-Dat-2025-x")
+    assert client.login(request=HttpRequest(), username="lanhdao.dongdat", password="Dong-Dat-2025-x")
 
 
 @pytest.mark.parametrize(

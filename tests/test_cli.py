@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.http import HttpRequest
 from wagtail.models import Collection, GroupPagePermission, Page, Site
 
 from sites import importers, services
@@ -229,7 +230,7 @@ def test_officer_approver_with_a_chosen_password(client, commune_a):
         " --role approver --password lanh-dao-2026"
     )
     assert "lanh-dao-2026" in out
-    assert client.login(username="chutich", password="lanh-dao-2026")
+    assert client.login(request=HttpRequest(), username="chutich", password="lanh-dao-2026")
     assert get_user_model().objects.get(username="chutich").groups.filter(pk=commune_a.approvers_group_id).exists()
 
 
@@ -341,7 +342,7 @@ class TestSeedDemo:
     def test_logins_work_with_the_demo_password(self, seeded, client):
         usernames = ["vanhanh", "quantri.thainguyen", "dongdat.bientap", "dongdat.pheduyet", "daoda.pheduyet"]
         for username in usernames:
-            assert client.login(username=username, password=seed_demo.DEMO_PASSWORD), username
+            assert client.login(request=HttpRequest(), username=username, password=seed_demo.DEMO_PASSWORD), username
             client.logout()
         User = get_user_model()
         assert User.objects.get(username="vanhanh").is_superuser
@@ -349,7 +350,7 @@ class TestSeedDemo:
         assert User.objects.filter(username__startswith="quantri.").count() == 3
 
     def test_demo_officer_can_open_the_admin_of_their_commune(self, seeded, client):
-        client.login(username="dongdat.bientap", password=seed_demo.DEMO_PASSWORD)
+        client.login(request=HttpRequest(), username="dongdat.bientap", password=seed_demo.DEMO_PASSWORD)
         assert client.get("/admin/", HTTP_HOST="dongdat.thainguyen.localhost").status_code == 200
 
     def test_with_logins_only_prints_the_table(self, seeded):
