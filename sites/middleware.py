@@ -1,5 +1,7 @@
 """Request-level tenancy: the host picks the commune site, and admin URLs are checked against the user's scope."""
 
+from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 
@@ -77,3 +79,14 @@ class AdminTenancyMiddleware:
         if scoped_view is not None:
             return scoped_view(request, *view_args, **view_kwargs)
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with two policies: the strict public one (settings.CONTENT_SECURITY_POLICY) and,
+    under /admin/, Wagtail's editor, which still needs inline scripts and styles."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if not report_only and request.path_info.startswith("/admin/") and parts.config is None:
+            parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts

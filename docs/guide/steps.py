@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -275,20 +276,33 @@ _CALENDARS_OPEN = """() => [...document.querySelectorAll('.xdsoft_datetimepicker
     .filter((el) => el.getClientRects().length && getComputedStyle(el).display !== 'none').length"""
 
 
+def wait_until(page, script: str, arg=None, timeout: float = 15.0) -> None:
+    """Poll `script` (a JS function) from Python until it returns true.
+
+    Playwright's own wait_for_function evaluates strings inside the page, which the admin's
+    Content Security Policy (no 'unsafe-eval') rightly refuses; page.evaluate is not affected.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script, arg):
+        if time.monotonic() > deadline:
+            raise PlaywrightTimeoutError(f"Hết {timeout} giây chờ: {script}")
+        page.wait_for_timeout(100)
+
+
 def _fill_date(page, selector: str, value: str, away=None) -> None:
     """Type into one of Wagtail's date fields, then click plain text (`away`, or the field's help text) so that
     its calendar closes. Not Escape: inside a dialog that would close the dialog."""
     field = page.locator(selector)
     field.click()
     try:  # the calendar opens a moment after the field gets focus; wait for it so it cannot open later
-        page.wait_for_function(f"({_CALENDARS_OPEN})() > 0", timeout=3000)
+        wait_until(page, f"() => ({_CALENDARS_OPEN})() > 0", timeout=3)
     except PlaywrightTimeoutError:
         pass  # no calendar widget (any more): nothing to close
     field.fill(value)
     if away is None:
         away = page.locator(f"[id='{field.get_attribute('aria-describedby')}']")
     away.click()
-    page.wait_for_function(f"({_CALENDARS_OPEN})() === 0")
+    wait_until(page, f"() => ({_CALENDARS_OPEN})() === 0")
 
 
 def _open_tab_with(page, selector: str) -> None:
@@ -316,7 +330,11 @@ def _scroll_to_top(page, locator) -> None:
 
 def _hide_userbar(page) -> None:
     """Residents do not see Wagtail's editing button that signed-in officers get on the public site."""
-    page.add_style_tag(content="wagtail-userbar { display: none !important; }")
+    # Through the DOM, not a <style> tag: the public site's Content Security Policy refuses inline styles.
+    page.evaluate(
+        "() => document.querySelectorAll('wagtail-userbar')"
+        ".forEach((el) => el.style.setProperty('display', 'none', 'important'))"
+    )
 
 
 def _public_on_phone(page, url: str) -> None:
@@ -588,7 +606,7 @@ def them_album(page, base_url, shots):
     for _ in ALBUM_PHOTOS:  # once saved, an upload's form folds away and leaves the list
         left = items.count()
         items.first.locator("form button[type=submit]").click()
-        page.wait_for_function("(left) => document.querySelectorAll('#upload-list > li').length < left", arg=left)
+        wait_until(page, "(left) => document.querySelectorAll('#upload-list > li').length < left", left)
 
     _open_editor(page, _quick_action(page, base_url, "/pages/add/videos/gallerypage/"))
     page.fill("#id_title", ALBUM)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 
+from docs.guide.steps import wait_until
 from pages.news.models import ArticlePage, NewsCategory, NewsIndexPage
 from pages.site_content import Banner
 from sites import services
@@ -151,7 +152,7 @@ def test_admin_slug_field_writes_exactly_what_the_server_writes(chromium, live_s
             page.goto(add_page)
             page.locator("#id_title").fill(title)
             page.locator("#id_title").blur()
-            page.wait_for_function("document.querySelector('#id_slug').value !== ''")
+            wait_until(page, "() => document.querySelector('#id_slug').value !== ''")
             slugs[title] = page.locator("#id_slug").input_value()
         return slugs
 

@@ -14,6 +14,7 @@ from PIL import Image
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 from wagtailmedia.models import get_media_model
 
+from docs.guide.steps import wait_until
 from pages import demo as pages_demo
 from pages.models import CommuneIdentity
 from pages.news.models import ArticlePage, NewsCategory, NewsIndexPage
@@ -186,7 +187,7 @@ def test_editor_writes_an_article_the_approver_publishes_it_only_on_her_commune(
         assert summary in page.content()
         picture = page.locator(f"main img[alt='{alt}']").first
         picture.scroll_into_view_if_needed()
-        page.wait_for_function("img => img.complete", arg=picture.element_handle())
+        wait_until(page, "img => img.complete", picture.element_handle())
         assert picture.evaluate("img => img.naturalWidth") > 0
         page.goto(f"{site_a}/tin-tuc/muc/{category_slug}/")
         assert page.get_by_role("link", name=title).count() >= 1
