@@ -32,23 +32,22 @@ class SafeImageForm(BaseImageForm):
         return without_metadata(uploaded)
 
 
+def _checked_file(form, check):
+    """The form's file after `check(uploaded, extension)`; its refusal becomes the field's error."""
+    uploaded = _new_upload(form, "file")
+    if uploaded is not None:
+        try:
+            check(uploaded, _extension(uploaded))
+        except UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from exc
+    return form.cleaned_data.get("file")
+
+
 class SafeDocumentForm(BaseDocumentForm):
     def clean_file(self):
-        uploaded = _new_upload(self, "file")
-        if uploaded is not None:
-            try:
-                check_document(uploaded, _extension(uploaded))
-            except UploadRejected as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return self.cleaned_data.get("file")
+        return _checked_file(self, check_document)
 
 
 class SafeMediaForm(BaseMediaForm):
     def clean_file(self):
-        uploaded = _new_upload(self, "file")
-        if uploaded is not None:
-            try:
-                check_video(uploaded, _extension(uploaded))
-            except UploadRejected as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return self.cleaned_data.get("file")
+        return _checked_file(self, check_video)

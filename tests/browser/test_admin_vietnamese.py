@@ -54,6 +54,14 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
+def log_in(page, site, username="dongdat.bientap", password="mat-khau-thu-1"):
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{site}/admin/")
+
+
 def english_words(text: str) -> set[str]:
     # Only ASCII-only words can be English; a word with a Vietnamese letter is Vietnamese.
     found = set()
@@ -110,11 +118,7 @@ def test_officer_works_through_the_admin_without_meeting_english(chromium, live_
     site = f"http://{commune.hostname}:{urlsplit(live_server.url).port}"
 
     def walk(page):
-        page.goto(f"{site}/admin/login/")
-        page.fill("#id_username", "dongdat.bientap")
-        page.fill("#id_password", "mat-khau-thu-1")
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_url(f"{site}/admin/")
+        log_in(page, site)
         leftovers = {}
         for name, path in screens.items():
             response = page.goto(site + path)
@@ -142,11 +146,7 @@ def test_admin_slug_field_writes_exactly_what_the_server_writes(chromium, live_s
     add_page = f"{site}/admin/pages/add/pages/standardpage/{commune.home_page_id}/"
 
     def type_titles(page):
-        page.goto(f"{site}/admin/login/")
-        page.fill("#id_username", "dongdat.bientap")
-        page.fill("#id_password", "mat-khau-thu-1")
-        page.locator("form button[type=submit]").first.click()
-        page.wait_for_url(f"{site}/admin/")
+        log_in(page, site)
         slugs = {}
         for title, _ in SLUG_TABLE:
             page.goto(add_page)
