@@ -174,7 +174,7 @@ class Banner(index.Indexed, LinkTarget, CommuneOwned):
     image = models.ForeignKey(
         settings.WAGTAILIMAGES_IMAGE_MODEL,
         verbose_name=_("Ảnh"),
-        on_delete=models.CASCADE,  # a banner without its picture has nothing to show
+        on_delete=models.PROTECT,  # the admin shows where the picture is used and refuses to delete it
         related_name="+",
         help_text=_("Banner trên và ngang nên rộng khoảng 1200 điểm ảnh; banner bên phải khoảng 600."),
     )

@@ -443,3 +443,20 @@ def test_admin_menu_offers_banner_and_notices(commune_a, editor_a):
     # The sidebar is JSON for Wagtail's script, so non-ASCII labels arrive \u-escaped.
     for label in ("Banner", "Thông báo khẩn", "Menu chính"):
         assert json.dumps(label) in body, label
+
+
+def test_a_picture_used_by_a_banner_cannot_be_deleted_from_under_it(client, commune_a, editor_a):
+    """Deleting the image must not silently delete the banner: the admin shows where it is used and refuses."""
+    from pages.site_content import Banner
+    from tests.factories_pages import BannerFactory
+
+    banner = BannerFactory(commune=commune_a)
+    image = banner.image
+    client.force_login(editor_a)
+    url = f"/admin/images/{image.pk}/delete/"
+    confirm = client.get(url, HTTP_HOST=commune_a.hostname)
+    assert confirm.status_code == 200 and confirm.context["is_protected"]
+    response = client.post(url, HTTP_HOST=commune_a.hostname)
+    assert response.status_code in (302, 403)  # Wagtail turns the refusal into "no permission"
+    assert Banner.objects.filter(pk=banner.pk).exists()
+    assert type(image).objects.filter(pk=image.pk).exists()
