@@ -63,20 +63,27 @@ def log_in(page, site, username="dongdat.bientap", password="mat-khau-thu-1"):
 
 
 def english_words(text: str) -> set[str]:
-    # Only ASCII-only words can be English; a word with a Vietnamese letter is Vietnamese.
+    """English interface words in `text`. Only whole words count: a file name such as
+    "ke-hoach_yoU3kQz.pdf" (storage adds random letters) is data, not interface."""
     found = set()
-    for token in re.findall(r"[^\s\W\d_]+", text):
-        if not WORD.fullmatch(token):
-            continue
-        word = token.lower()
-        if word in ENGLISH and word not in ALLOWED:
-            found.add(token)
+    for chunk in text.split():
+        if re.search(r"[\d_/\\@]|\.\w", chunk):
+            continue  # file names, addresses, numbers
+        for token in re.findall(r"[^\s\W\d_]+", chunk):
+            # ASCII only (a word with a Vietnamese letter is Vietnamese), written as words are written.
+            if not WORD.fullmatch(token) or not (token.islower() or token.istitle() or token.isupper()):
+                continue
+            word = token.lower()
+            if word in ENGLISH and word not in ALLOWED:
+                found.add(token)
     return found
 
 
 def test_english_detector_catches_english_and_spares_vietnamese():
     assert english_words("Save draft · Lưu nháp") == {"Save", "draft"}
     assert english_words("Tin tức · Đăng ký khai sinh · do UBND ban hành · Wagtail 8.0 · Banner") == set()
+    assert english_words("ke-hoach_yoU3kQz.pdf · anh_The.png · yoU") == set()
+    assert english_words("Delete all · (Cancel) · Save.") == {"Delete", "all", "Cancel", "Save"}
 
 
 def test_officer_works_through_the_admin_without_meeting_english(chromium, live_server):
