@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
 
@@ -155,8 +155,6 @@ def _hit(page, words, exact=False) -> Hit:
 
 
 def summary_text(page) -> str:
-    from django.utils.html import strip_tags
-
     if callable(getattr(page, "search_summary", None)):
         return page.search_summary()
     for name in SUMMARY_FIELDS:

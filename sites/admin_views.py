@@ -478,12 +478,20 @@ def officer_sort_key(user) -> tuple:
     return (vn_sort_key(given), vn_sort_key(full))
 
 
+def _officer_groups(commune: Commune) -> dict[str, int]:
+    return {services.ROLE_EDITOR: commune.editors_group_id, services.ROLE_APPROVER: commune.approvers_group_id}
+
+
+def officer_accounts(commune: Commune):
+    """The accounts in the commune's editors or approvers group."""
+    group_ids = [gid for gid in _officer_groups(commune).values() if gid]
+    return get_user_model().objects.filter(groups__in=group_ids).distinct()
+
+
 def officers_of(commune: Commune) -> list[dict]:
     """Each account in the commune's editors or approvers group, with its roles."""
-    groups = {services.ROLE_EDITOR: commune.editors_group_id, services.ROLE_APPROVER: commune.approvers_group_id}
-    group_ids = [gid for gid in groups.values() if gid]
-    users = get_user_model().objects.filter(groups__in=group_ids).distinct().prefetch_related("groups")
-    users = sorted(users, key=officer_sort_key)
+    groups = _officer_groups(commune)
+    users = sorted(officer_accounts(commune).prefetch_related("groups"), key=officer_sort_key)
     locked = services.locked_out_usernames(u.get_username() for u in users)
     rows = []
     for user in users:
@@ -622,7 +630,7 @@ class CommuneOfficerUnlockView(CommuneDetailView):
 
     def post(self, request, *args, **kwargs):
         commune = self.object
-        officer = next((r["user"] for r in officers_of(commune) if r["user"].pk == kwargs["user_pk"]), None)
+        officer = officer_accounts(commune).filter(pk=kwargs["user_pk"]).first()
         if officer is None:
             raise Http404("Không có cán bộ này trong xã/phường.")
         services.officer_unlock(officer.get_username())
