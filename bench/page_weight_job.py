@@ -45,6 +45,14 @@ def asset_bytes(url):
     return Path(path).read_bytes() if path else b""
 
 
+def procedure_path(commune):
+    from pages.procedures.models import CommuneProcedure
+
+    entries = CommuneProcedure.objects.filter(commune=commune, procedure__code="1.001193")
+    entry = entries.select_related("procedure").first()
+    return f"/thu-tuc-hanh-chinh/{entry.procedure.slug}/" if entry else None
+
+
 def main():
     commune = Commune.objects.select_related("home_page").get(slug="dong-dat")
     home = Page.objects.get(pk=commune.home_page_id)
@@ -55,7 +63,7 @@ def main():
         "Văn bản (danh sách)": first("guidance.DocumentIndexPage", home),
         "Văn bản": first("guidance.GuidingDocumentPage", home),
         "Thủ tục (danh sách)": first("procedures.ProcedureIndexPage", home),
-        "Thủ tục": first("procedures.ProcedurePage", home),
+        "Thủ tục": procedure_path(commune),
         "Video (danh sách)": first("videos.VideoIndexPage", home),
         "Video": first("videos.VideoPage", home),
         "Album ảnh": first("videos.GalleryPage", home),

@@ -3,6 +3,7 @@
 make bench                         # provisioning 100 communes, search over 100,000 pages; SQLite and PostgreSQL
 make bench BENCH_ARGS="--full"     # also 1,000 communes
 make bench BENCH_ARGS="--only search --search-pages 100000"   # search latency and recall only
+make bench BENCH_ARGS="--only tthc"   # import of 2,000 procedures into a province catalogue
 """
 
 import argparse
@@ -17,6 +18,7 @@ import machine  # noqa: E402
 import page_weight  # noqa: E402
 import provision  # noqa: E402
 import search  # noqa: E402
+import tthc_import  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -26,7 +28,7 @@ def main():
     parser.add_argument("--full", action="store_true", help="đo cả 1.000 xã (lâu hơn)")
     parser.add_argument("--sqlite-only", action="store_true", help="bỏ qua PostgreSQL")
     parser.add_argument("--search-pages", type=int, default=100_000, help="số trang cho phép đo tìm kiếm (0: bỏ qua)")
-    parser.add_argument("--only", choices=["provision", "search", "pages"], help="chỉ chạy một phép đo")
+    parser.add_argument("--only", choices=["provision", "search", "pages", "tthc"], help="chỉ chạy một phép đo")
     args = parser.parse_args()
 
     sizes = (100, 1000) if args.full else (100,)
@@ -39,6 +41,8 @@ def main():
         sections.append(page_weight.run())
     if args.only in (None, "search") and args.search_pages:
         sections.append(search.run(args.search_pages, databases))
+    if args.only in (None, "tthc"):
+        sections.append(tthc_import.run(databases))
 
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y-%m-%d-%H%M")

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
@@ -24,7 +25,11 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail serves only slash-ended page paths; the procedures section also serves files (ma-qr.png, du-lieu.json).
+    re_path(r"^((?:[\w\-]+/)*[\w\-]+\.(?:png|json))$", wagtail_views.serve, name="wagtail_serve_file"),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "sites.views.page_not_found"
 handler500 = "sites.views.server_error"

@@ -5,9 +5,11 @@ index and query). Document numbers ("96/KH-UBND") and procedure codes ("1.001193
 also looked up exactly and shown first, because residents copy them from paper.
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.html import escape, strip_tags
@@ -20,6 +22,7 @@ MAX_QUERY_CHARS = 120
 MAX_WORDS = 12
 PER_PAGE = 10
 MAX_CANDIDATES = 2_000  # a query matching more than this is too vague to page through anyway
+PROCEDURE_HITS = 5  # procedures shown above the pages; the rest are one click away in the procedures section
 SNIPPET_CHARS = 220
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -29,7 +32,6 @@ _PROCEDURE_CODE = re.compile(r"^\d+(\.\d+)+$")
 KIND_LABELS = {
     "articlepage": "Tin bài",
     "guidingdocumentpage": "Văn bản",
-    "procedurepage": "Thủ tục",
     "videopage": "Video",
     "gallerypage": "Hình ảnh",
 }
@@ -39,12 +41,13 @@ SUMMARY_FIELDS = ("summary", "description", "intro", "search_description")
 
 @dataclass
 class Hit:
-    page: Page
+    page: Page | None
     kind: str
     date: date | datetime | None
     title: SafeString
     snippet: SafeString
     exact: bool = False
+    url: str = ""  # for results that are not pages (a procedure of the commune's catalogue)
 
 
 @dataclass
@@ -55,10 +58,13 @@ class SearchOutcome:
     results: object = None  # a paginator page of Hit
     relaxed: bool = False  # no page had every word; these have some of them
     message: str = ""
+    procedures: list[Hit] = field(default_factory=list)  # the commune's procedures matching every word
+    procedure_total: int = 0
+    procedures_url: str = ""  # the procedures section filtered by the query
 
     @property
     def total(self) -> int:
-        return len(self.exact) + (self.results.paginator.count if self.results else 0)
+        return self.procedure_total + len(self.exact) + (self.results.paginator.count if self.results else 0)
 
 
 def clean_query(raw: str) -> tuple[str, list[str], str]:
@@ -74,12 +80,18 @@ def clean_query(raw: str) -> tuple[str, list[str], str]:
     return query, words, ""
 
 
-def search_commune(commune, raw_query: str, page_number=1) -> SearchOutcome:
-    """Live public pages of `commune` matching the query; exact number/code matches first."""
+def search_commune(commune, raw_query: str, page_number=1, request=None) -> SearchOutcome:
+    """Live public pages of `commune` matching the query; exact number/code matches first.
+
+    The commune's procedures (not pages: they come from the province catalogue) are matched
+    on their name and code and listed above the pages.
+    """
     query, words, message = clean_query(raw_query)
     outcome = SearchOutcome(query=query, words=words, message=message)
     if not words:
         return outcome
+    if str(page_number or "1") == "1":
+        _add_procedures(outcome, commune, query, words, request)
     scope = Page.objects.live().public().descendant_of(commune.home_page, inclusive=True)
     exact_pages = _exact_matches(scope, query)
     outcome.exact = [_hit(p, words, exact=True) for p in exact_pages]
@@ -87,8 +99,10 @@ def search_commune(commune, raw_query: str, page_number=1) -> SearchOutcome:
 
     text = " ".join(words)
     ranked = _ranked_ids(scope.exclude(pk__in=exclude), text, "and", words)
-    if not exact_pages and not ranked:
+    if not exact_pages and not ranked and not outcome.procedures:
         ranked = _ranked_ids(scope, text, "or", words)
+        if str(page_number or "1") == "1":
+            _add_procedures(outcome, commune, query, words, request, any_word=True)
         outcome.relaxed = True
     outcome.results = _paginate(ranked, page_number, words)
     return outcome
@@ -105,22 +119,57 @@ def _ranked_ids(scope, text, operator, words) -> list[int]:
     matches = newest_first.search(text, operator=operator, order_by_relevance=False)
     rows = [(page.pk, page.title, page.first_published_at) for page in matches[:MAX_CANDIDATES]]
 
-    def in_title(title):
-        folded = fold(title).lower()
-        return sum(1 for word in words if re.search(r"(?<![a-z0-9])" + re.escape(word), folded))
-
     rows.sort(key=lambda row: row[2].timestamp() if row[2] else 0, reverse=True)
-    rows.sort(key=lambda row: in_title(row[1]), reverse=True)  # stable: newest first within a rank
+    # Stable sort: newest first within a rank.
+    rows.sort(key=lambda row: _words_at_start_of_words(words, row[1]), reverse=True)
     return [row[0] for row in rows]
+
+
+def _add_procedures(outcome, commune, query, words, request, any_word=False) -> None:
+    from urllib.parse import urlencode
+
+    from pages.procedures.models import ProcedureIndexPage, procedure_search_filter
+
+    index = ProcedureIndexPage.objects.child_of(commune.home_page).live().public().first()
+    if index is None:
+        return
+    index.__dict__["commune"] = commune
+    compact = query.replace(" ", "")
+    entries = index.entries()
+    if _PROCEDURE_CODE.match(compact):
+        entries = entries.filter(procedure__code__startswith=compact)
+    elif any_word:
+        entries = entries.filter(reduce(operator.or_, (procedure_search_filter(word) for word in words)))
+    else:
+        entries = entries.filter(procedure_search_filter(" ".join(words)))
+    found = list(entries[:MAX_CANDIDATES])
+    found.sort(key=lambda e: -_words_at_start_of_words(words, e.procedure.name))  # name matches first
+    base = index.get_url(request)
+    outcome.procedure_total = len(found)
+    outcome.procedures_url = f"{base}?{urlencode({'q': query})}"
+    outcome.procedures = [
+        Hit(
+            page=None,
+            kind="Thủ tục",
+            date=None,
+            title=highlight(e.procedure.name, words),
+            snippet=highlight(f"Lĩnh vực {e.procedure.field} · mã {e.procedure.code}", words),
+            exact=e.procedure.code == compact,
+            url=f"{base}{e.procedure.slug}/",
+        )
+        for e in found[:PROCEDURE_HITS]
+    ]
+
+
+def _words_at_start_of_words(words, text) -> int:
+    folded = fold(text).lower()
+    return sum(1 for word in words if re.search(r"(?<![a-z0-9])" + re.escape(word), folded))
 
 
 def _exact_matches(scope, query: str) -> list[Page]:
     from pages.guidance.models import GuidingDocumentPage, number_key
-    from pages.procedures.models import ProcedurePage
 
     compact = query.replace(" ", "")
-    if _PROCEDURE_CODE.match(compact):
-        return list(ProcedurePage.objects.filter(pk__in=scope.values("pk"), code=compact))
     if "/" in compact:
         return list(GuidingDocumentPage.objects.filter(pk__in=scope.values("pk"), number_key=number_key(compact)))
     return []

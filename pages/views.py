@@ -23,6 +23,6 @@ def search(request):
         query, communes, message = search_communes(raw)
         context = {"query": query, "communes": communes, "message": message, "portal": True, "hide_header_search": True}
         return render(request, "pages/search.html", context)
-    outcome = search_commune(commune, raw, request.GET.get("page"))
+    outcome = search_commune(commune, raw, request.GET.get("page"), request=request)
     context = {"query": outcome.query, "outcome": outcome, "current_commune": commune, "hide_header_search": True}
     return render(request, "pages/search.html", context)

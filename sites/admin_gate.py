@@ -112,6 +112,8 @@ NAMESPACE_PK_LOADERS = {
     "wagtailimages_chooser": _image,
     "wagtaildocs_chooser": _document,
     "wagtailsettings": _by_pk(Site),
+    # The province procedure catalogue (pages.procedures.admin_views); tenancy.owner_of gives its province.
+    "procedure_catalogue": _by_pk(lambda: apps.get_model("procedures", "Procedure")),
 }
 _API_LOADERS = {"pages": _page, "images": _image, "documents": _document}
 

@@ -61,18 +61,13 @@ def quick_actions(commune) -> list[QuickAction]:
     home = commune.home_page
     news = _child_of_type(home, "news.NewsIndexPage")
     documents = _child_of_type(home, "guidance.DocumentIndexPage")
-    procedures = _child_of_type(home, "procedures.ProcedureIndexPage")
     videos = _child_of_type(home, "videos.VideoIndexPage")
     galleries = _child_of_type(home, "videos.GalleryIndexPage")
     candidates = [
         ("Đăng tin bài", _add_page_url(news, "news.ArticlePage"), "doc-full-inverse"),
         ("Tạo mục tin", _snippet_url("news.NewsCategory", "add"), "tag"),
         ("Thêm văn bản", _add_page_url(documents, "guidance.GuidingDocumentPage"), "doc-full"),
-        (
-            "Cập nhật thủ tục hành chính",
-            reverse("wagtailadmin_explore", args=(procedures.pk,)) if procedures else None,
-            "list-ul",
-        ),
+        ("Cập nhật thủ tục hành chính", _snippet_url("procedures.CommuneProcedure", "list"), "list-ul"),
         ("Tải video hướng dẫn", _add_page_url(videos, "videos.VideoPage"), "media"),
         ("Thêm album ảnh", _add_page_url(galleries, "videos.GalleryPage"), "image"),
         ("Thay banner", _snippet_url("pages.Banner", "list"), "image"),

@@ -117,7 +117,8 @@ def _table_from_csv(text: str) -> Iterable[tuple[int, list[str]]]:
         raise ImportFileError(f"Dòng {reader.line_num}: tệp CSV bị lỗi định dạng ({exc}).") from None
 
 
-def _table_from_xlsx(data: bytes, display: str) -> list[tuple[int, list]]:
+def xlsx_rows(data: bytes, display: str) -> list[tuple[int, list]]:
+    """(row number, cells) of the first sheet; the header is row 1, as the spreadsheet shows it."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -141,7 +142,7 @@ def read_commune_rows(path_or_file) -> list[CommuneRow]:
     display = _display_name(path_or_file)
     content = _read_source(path_or_file)
     if isinstance(content, bytes) and content.startswith(_XLSX_MAGIC):
-        table = _table_from_xlsx(content, display)
+        table = xlsx_rows(content, display)
     else:
         if isinstance(content, bytes):
             try:

@@ -79,7 +79,16 @@ _FILE_PERMS = (
     ("wagtailmedia", "change_media"),
 )
 _COLLECTION_ADMIN_PERMS = (("wagtailcore", "add_collection"), ("wagtailcore", "change_collection"))
-_PROVINCE_MODEL_PERMS = (("sites", "add_commune"), ("sites", "change_commune"), ("sites", "view_commune"))
+_PROVINCE_MODEL_PERMS = (
+    ("sites", "add_commune"),
+    ("sites", "change_commune"),
+    ("sites", "view_commune"),
+    # The province's procedure catalogue (pages.procedures); its listing is scoped to the province.
+    ("procedures", "add_procedure"),
+    ("procedures", "change_procedure"),
+    ("procedures", "delete_procedure"),
+    ("procedures", "view_procedure"),
+)
 
 
 def parse_kind(value: str) -> str:
@@ -303,6 +312,8 @@ def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
         commune.save(update_fields=changed)
     _ensure_permissions(commune)
     _ensure_sections(commune)
+    if created:
+        _ensure_procedures(commune)  # only once: an officer may later remove procedures the commune does not handle
     for unit in spec.former_units:
         FormerUnit.objects.get_or_create(commune=commune, slug=vn_slugify(unit), defaults={"name": unit})
     return commune, created
@@ -360,6 +371,13 @@ def _ensure_children(parent: Page, sections, *, show_in_menus: bool) -> None:
             )
         if section.children:
             _ensure_children(page, section.children, show_in_menus=False)
+
+
+def _ensure_procedures(commune: Commune) -> None:
+    """A new commune handles every commune-level procedure of its province's catalogue."""
+    from pages.procedures.services import commune_procedures_ensure
+
+    commune_procedures_ensure(commune)
 
 
 def _ensure_site(commune: Commune) -> list[str]:

@@ -129,6 +129,8 @@ def owner_of(obj) -> tuple[int | None, int | None]:
     if isinstance(obj, CollectionMember):
         # Files belong where their collection is; their commune field is a copy kept for queries.
         return owner_of(obj.collection)
+    if getattr(getattr(obj, "_meta", None), "label", "") == "procedures.Procedure":
+        return None, obj.province_id  # a province's procedure catalogue entry: its province admins only
     commune_id = getattr(obj, "commune_id", None)
     if commune_id is not None:
         province_id = Commune.objects.filter(pk=commune_id).values_list("province_id", flat=True).first()
@@ -394,6 +396,7 @@ def log_entries_in_scope(user, queryset):
     from django.contrib.contenttypes.models import ContentType
 
     from pages.models import CommuneIdentity
+    from pages.procedures.models import Procedure
 
     from .snippets import COMMUNE_OWNED_MODELS
 
@@ -406,6 +409,7 @@ def log_entries_in_scope(user, queryset):
         (Collection, collections_in_scope(user, Collection.objects.all())),
         (Commune, scope.communes()),
         (Province, Province.objects.filter(pk__in=scope.province_ids)),
+        (Procedure, Procedure.objects.filter(province_id__in=scope.province_ids)),
         (Site, sites_in_scope(user, Site.objects.all())),
         (CommuneIdentity, CommuneIdentity.objects.filter(site__in=sites_in_scope(user, Site.objects.all()))),
     ]

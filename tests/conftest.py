@@ -47,6 +47,12 @@ def commune_a(province_a):
 
 
 @pytest.fixture
+def commune_a2(province_a):
+    """A second commune of A's province: shares A's procedure catalogue, not A's content."""
+    return CommuneFactory(province=province_a, name="Phú Lương")
+
+
+@pytest.fixture
 def commune_b(province_b):
     return CommuneFactory(province=province_b, name="Tân Phú")
 

@@ -15,8 +15,7 @@ def test_editor_dashboard_shows_own_commune_and_everyday_actions(client, commune
 
 def test_quick_actions_point_into_the_communes_own_sections(commune_a):
     actions = {a.label: a.url for a in quick_actions(commune_a)}
-    procedures = commune_a.home_page.get_children().get(slug="thu-tuc-hanh-chinh")
-    assert actions["Cập nhật thủ tục hành chính"] == f"/admin/pages/{procedures.pk}/"
+    assert actions["Cập nhật thủ tục hành chính"] == "/admin/snippets/procedures/communeprocedure/"
     assert actions["Tải hình ảnh lên"] == "/admin/images/multiple/add/"
 
 

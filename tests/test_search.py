@@ -4,14 +4,15 @@ The query table runs against whichever database the suite uses; `.ci/run` runs i
 """
 
 import pytest
+from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from pages.news.models import ArticlePage
 from pages.search import clean_query, highlight, search_commune
+from tests.factories_procedures import add_procedure
 from tests.test_guidance import add_document
 from tests.test_news import make_article
-from tests.test_procedures import add_procedure
 
 
 @pytest.fixture
@@ -57,8 +58,9 @@ QUERY_TABLE = [
 
 
 def found_titles(outcome) -> list[str]:
-    hits = list(outcome.exact) + (list(outcome.results.object_list) if outcome.results else [])
-    return [hit.page.title for hit in hits]
+    """Procedures (from the province catalogue, shown first) then pages."""
+    pages = list(outcome.exact) + (list(outcome.results.object_list) if outcome.results else [])
+    return [strip_tags(hit.title) for hit in outcome.procedures] + [hit.page.title for hit in pages]
 
 
 @pytest.mark.parametrize("query,expected", QUERY_TABLE)
@@ -75,7 +77,7 @@ def test_query_table_finds_pages_with_or_without_diacritics(corpus, commune_b, q
 def test_exact_number_and_code_come_first(corpus):
     assert found_titles(search_commune(corpus, "96/KH-UBND"))[0] == "Kế hoạch tổ chức Tết Trung thu năm 2025"
     outcome = search_commune(corpus, "1.001193")
-    assert outcome.exact and outcome.exact[0].page.title == "Đăng ký khai sinh"
+    assert outcome.procedures[0].exact and strip_tags(outcome.procedures[0].title) == "Đăng ký khai sinh"
 
 
 def test_title_matches_rank_above_body_matches(corpus):
@@ -197,10 +199,10 @@ def test_highlight_marks_words_regardless_of_diacritics_and_escapes(text, words,
 
 def test_admin_page_search_ignores_diacritics_and_stays_in_the_commune(corpus, client, editor_a):
     client.force_login(editor_a)
-    response = client.get("/admin/pages/search/", {"q": "dang ky khai sinh"}, HTTP_HOST=corpus.hostname)
+    response = client.get("/admin/pages/search/", {"q": "tap huan chuyen doi so"}, HTTP_HOST=corpus.hostname)
     assert response.status_code == 200
     pages = list(response.context["pages"])
-    assert any(p.title == "Đăng ký khai sinh" for p in pages)
+    assert any(p.title == "Tập huấn chuyển đổi số cho cán bộ" for p in pages)
     assert all(Page.objects.get(pk=p.pk).path.startswith(corpus.home_page.path) for p in pages)
 
 

@@ -489,16 +489,19 @@ def them_van_ban(page, base_url, shots):
 
 
 def cap_nhat_thu_tuc(page, base_url, shots):
-    _quick_action(page, base_url, "/admin/pages/").filter(has_text="thủ tục").click()
+    with page.expect_navigation():
+        _quick_action(page, base_url, "/procedures/communeprocedure/").click()
     edit = page.locator("main table").get_by_role("link", name=PROCEDURE, exact=True).first
     shots(page, "13-thu-tuc-danh-sach", edit)
-    _open_editor(page, edit)
-    _open_tab_with(page, "#id_officer_phone")
+    with page.expect_navigation():
+        edit.click()
     page.fill("#id_opening_hours", "Sáng 7:30–11:30, chiều 13:30–17:00, từ thứ Hai đến thứ Sáu; sáng thứ Bảy.")
     page.fill("#id_officer_name", "Hoàng Thị Lan – công chức Tư pháp – Hộ tịch")
     page.fill("#id_officer_phone", PHONE_NUMBER)
     shots(page, "14-thu-tuc-thong-tin-tai-xa", page.locator("#id_opening_hours, #id_officer_name, #id_officer_phone"))
-    _submit_for_approval(page)
+    with page.expect_navigation():
+        page.locator("form[data-edit-form] footer button[type=submit]").first.click()
+    _expect_success(page)
 
 
 # --- 6. Video hướng dẫn -------------------------------------------------------------------------------

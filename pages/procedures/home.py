@@ -10,7 +10,7 @@ LINK_COUNT = 8
 @dataclass(frozen=True)
 class ProcedureLinks:
     index: object  # the commune's ProcedureIndexPage
-    procedures: list
+    procedures: list  # [(name, url)]
     national_portal_url: str
 
     def __bool__(self):
@@ -19,16 +19,12 @@ class ProcedureLinks:
 
 def procedure_links(home_page, request) -> ProcedureLinks | None:
     """Up to 8 procedures of this commune (featured first) with the section and the national portal."""
-    from .models import NATIONAL_PORTAL_URL, ProcedureIndexPage, ProcedurePage, ProcedureStatus
+    from .models import NATIONAL_PORTAL_URL, ProcedureIndexPage
 
     index = ProcedureIndexPage.objects.child_of(home_page).live().first()
     if index is None:
         return None
-    procedures = list(
-        ProcedurePage.objects.child_of(index)
-        .live()
-        .public()
-        .filter(status=ProcedureStatus.ACTIVE)
-        .order_by("-is_featured", "title")[:LINK_COUNT]
-    )
-    return ProcedureLinks(index=index, procedures=procedures, national_portal_url=NATIONAL_PORTAL_URL)
+    entries = index.entries().order_by("-is_featured", "procedure__name")[:LINK_COUNT]
+    base = index.get_url(request)
+    links = [(entry.procedure.name, f"{base}{entry.procedure.slug}/") for entry in entries]
+    return ProcedureLinks(index=index, procedures=links, national_portal_url=NATIONAL_PORTAL_URL)

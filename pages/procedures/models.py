@@ -1,32 +1,34 @@
-"""Administrative procedures (thủ tục hành chính) the commune handles.
+"""Administrative procedures (thủ tục hành chính): one catalogue per province, local details per commune.
 
-Field names follow the national TTHC database (MATTHC, LINHVUCTHUCHIEN, CACHTHUCTHUCHIEN…, see
-docs/domain.md) so a later shared province catalogue can import into the same shape.
+The catalogue (Procedure) holds the national record once per province; province admins keep it,
+by hand or by import. A commune lists the procedures it handles (CommuneProcedure) and adds only
+what is local: where to submit, opening hours, the officer in charge, notes and its how-to videos.
+Pages read the catalogue live, so a catalogue change shows on every commune at once.
+
+Procedures are not Wagtail pages: a province catalogue of 2,000 procedures shown by 100 communes
+would be 200,000 pages to create, move and reindex. The commune's procedures section routes
+/<slug>/ to the catalogue instead (ProcedureIndexPage).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import (
-    FieldPanel,
-    FieldRowPanel,
-    InlinePanel,
-    MultiFieldPanel,
-    ObjectList,
-    TabbedInterface,
-    TitleFieldPanel,
-)
-from wagtail.models import Orderable, Page
-from wagtail.search import index
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.url_routing import RouteResult
 
-from pages.guidance.widgets import DatalistInput
-from pages.models import CommunePage, SectionPage
-from sites.text import search_words, vn_sort_key
+from pages.models import SectionPage
+from sites.models import Province
+from sites.snippets import CommuneOwned, CommuneOwnedForm
+from sites.text import search_words, vn_slugify, vn_sort_key
+
+from . import blocks
 
 NATIONAL_PORTAL_URL = "https://dichvucong.gov.vn"
 NATIONAL_DETAIL_URL = NATIONAL_PORTAL_URL + "/p/home/dvc-chi-tiet-thu-tuc-hanh-chinh.html?ma_thu_tuc={code}"
@@ -46,8 +48,9 @@ FIELD_SUGGESTIONS = (
     "Văn hóa",
 )
 
+PROCEDURE_CODE_RE = r"^\d\.\d{6}(\.[0-9A-Za-z]+)*$"
 validate_procedure_code = RegexValidator(
-    r"^\d\.\d{6}(\.[\w.]+)?$",
+    PROCEDURE_CODE_RE,
     message=_("Mã thủ tục không đúng định dạng. Ví dụ đúng: 1.001193 hoặc 2.000815.000.00.00.H55."),
     code="invalid_procedure_code",
 )
@@ -72,104 +75,58 @@ class Channel(models.IntegerChoices):
     POSTAL = 3, _("Bưu chính công ích")
 
 
-class TimeUnit(models.TextChoices):
-    WORKING_DAY = "ngày làm việc", _("ngày làm việc")
-    DAY = "ngày", _("ngày")
-    WORKING_HOUR = "giờ làm việc", _("giờ làm việc")
-    HOUR = "giờ", _("giờ")
-    MONTH = "tháng", _("tháng")
+TIME_UNITS = tuple(value for value, _label in blocks.TIME_UNIT_CHOICES)
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip(" -•\t") for line in (text or "").splitlines() if line.strip(" -•\t")]
+def procedure_slug(name: str, code: str) -> str:
+    """The address of a procedure on every commune site: name and code, e.g. dang-ky-khai-sinh-1-001193."""
+    return vn_slugify(f"{name[:60]} {code}")[:120].strip("-")
 
 
-class ProcedureIndexPage(SectionPage):
-    """The procedures section: the commune's procedures in force, grouped by field."""
-
-    subpage_types = ["procedures.ProcedurePage"]
-
-    class Meta:
-        verbose_name = _("Chuyên mục thủ tục hành chính")
-
-    def procedures(self):
-        """This section's published procedures in force; abolished ones are kept but not listed."""
-        return ProcedurePage.objects.child_of(self).live().public().filter(status=ProcedureStatus.ACTIVE)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        procedures = self.procedures()
-        fields = sorted(set(procedures.values_list("field", flat=True)), key=vn_sort_key)
-        selected_field = request.GET.get("field", "")
-        if selected_field not in fields:
-            selected_field = ""
-        query = request.GET.get("q", "").strip()[:200]
-        if selected_field:
-            procedures = procedures.filter(field=selected_field)
-        if query:
-            procedures = procedures.filter(procedure_search_filter(query))
-        context.update(
-            fields=fields,
-            selected_field=selected_field,
-            query=query,
-            groups=group_by_field(procedures),
-            is_filtered=bool(selected_field or query),
-        )
-        return context
+def is_commune_level(level: str) -> bool:
+    """ "Cấp Xã", "cấp xã", "Cấp xã, Cấp tỉnh" all count; communes get these by default."""
+    return "xa" in search_words(level.replace(",", " "))
 
 
-def procedure_search_filter(query: str) -> Q:
-    """Every word of the query in the name or code, without diacritics ("dang ky khai sinh", "1.001193")."""
-    words = Q()
-    for word in search_words(query):
-        words &= Q(search_text__contains=word)
-    return words
+class ProcedureQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=ProcedureStatus.ACTIVE)
+
+    def commune_level(self):
+        return self.filter(commune_level=True)
 
 
-def group_by_field(procedures) -> list[tuple[str, list[ProcedurePage]]]:
-    """[(field, procedures)] in Vietnamese alphabetical order, procedures by name within each field."""
-    groups: dict[str, list] = {}
-    for procedure in procedures:
-        groups.setdefault(procedure.field or "Khác", []).append(procedure)
-    return [
-        (field, sorted(items, key=lambda p: vn_sort_key(p.title)))
-        for field, items in sorted(groups.items(), key=lambda kv: vn_sort_key(kv[0]))
-    ]
+class Procedure(models.Model):
+    """One procedure of a province's catalogue, in the national database's fields (see docs/domain.md)."""
 
-
-class ProcedurePage(CommunePage):
-    """One administrative procedure as the commune applies it: the national record plus local details."""
-
+    province = models.ForeignKey(
+        Province, verbose_name=_("Tỉnh/thành phố"), on_delete=models.CASCADE, related_name="procedures", editable=False
+    )
     code = models.CharField(
         _("Mã thủ tục"),
-        max_length=40,
+        max_length=60,
         validators=[validate_procedure_code],
         help_text=_("Mã trên Cơ sở dữ liệu quốc gia về thủ tục hành chính, ví dụ: 1.001193."),
     )
-    field = models.CharField(
-        _("Lĩnh vực"), max_length=100, help_text=_("Chọn trong gợi ý hoặc gõ lĩnh vực khác, ví dụ: Hộ tịch.")
+    name = models.CharField(_("Tên thủ tục"), max_length=500)
+    slug = models.CharField(max_length=130, editable=False)
+    field = models.CharField(_("Lĩnh vực"), max_length=200, help_text=_("Ví dụ: Hộ tịch."))
+    field_code = models.CharField(_("Mã lĩnh vực"), max_length=30, blank=True)
+    level = models.CharField(_("Cấp thực hiện"), max_length=100, default="Cấp xã")
+    publisher_code = models.CharField(
+        _("Mã cơ quan công bố"), max_length=30, blank=True, help_text=_("Ví dụ: BTP (Bộ Tư pháp).")
     )
-    level = models.CharField(
-        _("Cấp thực hiện"), max_length=50, default="Cấp xã", help_text=_("Thường để nguyên “Cấp xã”.")
-    )
-    implementing_agency = models.CharField(
-        _("Cơ quan thực hiện"),
-        max_length=200,
-        default="Ủy ban nhân dân cấp xã",
-        help_text=_("Cơ quan giải quyết thủ tục."),
+    agency = models.TextField(
+        _("Cơ quan thực hiện"), default="Ủy ban nhân dân cấp xã", help_text=_("Mỗi cơ quan một dòng.")
     )
     applicants = models.TextField(
-        _("Đối tượng thực hiện"),
-        help_text=_("Ai được làm thủ tục này; mỗi đối tượng một dòng, ví dụ: Công dân Việt Nam."),
+        _("Đối tượng thực hiện"), blank=True, help_text=_("Ai được làm thủ tục này; mỗi đối tượng một dòng.")
     )
-    result = models.TextField(
-        _("Kết quả thực hiện"), help_text=_("Giấy tờ người dân nhận được, ví dụ: Giấy khai sinh.")
-    )
-    legal_basis = models.TextField(
-        _("Căn cứ pháp lý"),
-        blank=True,
-        help_text=_("Mỗi văn bản một dòng: số hiệu – tên, ví dụ: 60/2014/QH13 – Luật Hộ tịch."),
-    )
+    steps = StreamField([("case", blocks.StepCaseBlock())], verbose_name=_("Trình tự thực hiện"), blank=True)
+    methods = StreamField([("method", blocks.MethodBlock())], verbose_name=_("Cách thức thực hiện"), blank=True)
+    dossier = StreamField([("case", blocks.DossierCaseBlock())], verbose_name=_("Thành phần hồ sơ"), blank=True)
+    results = models.TextField(_("Kết quả thực hiện"), blank=True, help_text=_("Mỗi kết quả một dòng."))
+    legal_basis = StreamField([("document", blocks.LegalBasisBlock())], verbose_name=_("Căn cứ pháp lý"), blank=True)
     requirements = models.TextField(
         _("Yêu cầu, điều kiện"), blank=True, help_text=_("Để trống nếu không có yêu cầu, điều kiện riêng.")
     )
@@ -181,16 +138,126 @@ class ProcedurePage(CommunePage):
         help_text=_("Toàn trình: làm hoàn toàn trên mạng; Một phần: nộp trên mạng nhưng phải đến nhận kết quả."),
     )
     status = models.CharField(
-        _("Tình trạng"),
-        max_length=10,
-        choices=ProcedureStatus.choices,
-        default=ProcedureStatus.ACTIVE,
-        help_text=_("Chọn “Đã bãi bỏ” để ẩn thủ tục khỏi danh sách mà vẫn giữ lại trang."),
+        _("Tình trạng"), max_length=10, choices=ProcedureStatus.choices, default=ProcedureStatus.ACTIVE
+    )
+    updated_on = models.DateField(
+        _("Ngày cập nhật"), null=True, blank=True, help_text=_("Ngày thủ tục được cập nhật lần cuối.")
+    )
+    # Derived on save.
+    commune_level = models.BooleanField(default=True, editable=False)
+    has_online_method = models.BooleanField(default=False, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = ProcedureQuerySet.as_manager()
+
+    panels = [
+        TabbedInterface(
+            [
+                ObjectList(
+                    [
+                        FieldPanel("name"),
+                        FieldRowPanel([FieldPanel("code"), FieldPanel("field"), FieldPanel("field_code")]),
+                        FieldRowPanel([FieldPanel("level"), FieldPanel("publisher_code")]),
+                        FieldRowPanel([FieldPanel("status"), FieldPanel("online_level"), FieldPanel("updated_on")]),
+                        FieldPanel("agency"),
+                        FieldPanel("applicants"),
+                        FieldPanel("results"),
+                        FieldPanel("requirements"),
+                    ],
+                    heading=_("Thông tin chung"),
+                ),
+                ObjectList([FieldPanel("dossier")], heading=_("Thành phần hồ sơ")),
+                ObjectList([FieldPanel("methods")], heading=_("Cách thức, thời hạn, phí")),
+                ObjectList([FieldPanel("steps")], heading=_("Trình tự")),
+                ObjectList([FieldPanel("legal_basis")], heading=_("Căn cứ pháp lý")),
+            ]
+        )
+    ]
+
+    class Meta:
+        verbose_name = _("Thủ tục trong danh mục")
+        verbose_name_plural = _("Danh mục thủ tục hành chính")
+        ordering = ["field", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="procedure_unique_code_in_province"),
+            models.UniqueConstraint(fields=["province", "slug"], name="procedure_unique_slug_in_province"),
+        ]
+        indexes = [models.Index(fields=["province", "status", "field"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args, **kwargs):
+        from .records import derived_fields
+
+        for name, value in derived_fields(self).items():
+            setattr(self, name, value)
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ProcedureStatus.ACTIVE
+
+    @property
+    def national_portal_url(self) -> str:
+        return NATIONAL_DETAIL_URL.format(code=self.code)
+
+    @cached_property
+    def record(self) -> dict:
+        """The procedure as plain data (see records.py): what templates, JSON and the importer read."""
+        from .records import record_of
+
+        return record_of(self)
+
+
+class CommuneProcedureForm(CommuneOwnedForm):
+    """Officers choose a procedure from their province's catalogue once; after that only local details change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("procedure")
+        if field is None:
+            return
+        if self.instance.pk:
+            field.disabled = True  # the catalogue entry of a listed procedure is fixed
+            return
+        commune = self.instance.commune if self.instance.commune_id else self._only_commune
+        if commune is not None:
+            taken = CommuneProcedure.objects.filter(commune=commune).values("procedure_id")
+            field.queryset = Procedure.objects.filter(province_id=commune.province_id).active().exclude(pk__in=taken)
+        else:
+            from sites.tenancy import scope_for_user
+
+            field.queryset = Procedure.objects.filter(province__in=scope_for_user(self._user).provinces()).active()
+
+    def clean(self):
+        cleaned = super().clean()
+        procedure = cleaned.get("procedure")
+        commune = (
+            self.instance.commune if self.instance.commune_id else (self._only_commune or cleaned.get("commune_choice"))
+        )
+        if procedure and commune and not self.instance.pk:
+            if procedure.province_id != commune.province_id:
+                self.add_error("procedure", _("Thủ tục này không thuộc danh mục của tỉnh/thành phố của xã."))
+            elif CommuneProcedure.objects.filter(commune=commune, procedure=procedure).exists():
+                self.add_error("procedure", _("Xã đã có thủ tục này trong danh sách."))
+        return cleaned
+
+
+class CommuneProcedure(CommuneOwned):
+    """A catalogue procedure as one commune handles it: the listing entry plus local details."""
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("Thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="commune_entries",
+        help_text=_("Chọn thủ tục trong danh mục của tỉnh. Nội dung thủ tục do tỉnh cập nhật."),
     )
     is_featured = models.BooleanField(
         _("Thủ tục thường dùng"), default=False, help_text=_("Đánh dấu để hiện thủ tục ở trang chủ.")
     )
-    # Local details: what only this commune knows.
     submission_place = models.TextField(
         _("Nơi nộp hồ sơ"),
         blank=True,
@@ -209,26 +276,12 @@ class ProcedurePage(CommunePage):
     local_notes = models.TextField(
         _("Lưu ý của xã"), blank=True, help_text=_("Điều người dân cần biết thêm khi làm thủ tục ở xã mình.")
     )
-    # Derived on save: name and code without diacritics, for search.
-    search_text = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("Cập nhật lúc"), auto_now=True)
 
-    content_panels = [
-        # TitleFieldPanel fills the address (slug) from the title, as on every other page type.
-        TitleFieldPanel(
-            "title", help_text=_("Tên thủ tục, ví dụ: Đăng ký khai sinh."), classname="", placeholder=False
-        ),
-        FieldRowPanel([FieldPanel("code"), FieldPanel("field", widget=DatalistInput(suggestions=FIELD_SUGGESTIONS))]),
-        FieldRowPanel([FieldPanel("level"), FieldPanel("implementing_agency")]),
-        FieldRowPanel([FieldPanel("status"), FieldPanel("online_level"), FieldPanel("is_featured")]),
-        FieldPanel("applicants"),
-        InlinePanel("dossier_items", heading=_("Thành phần hồ sơ"), label=_("Giấy tờ")),
-        InlinePanel("methods", heading=_("Cách thức thực hiện"), label=_("Cách thức")),
-        InlinePanel("steps", heading=_("Trình tự thực hiện"), label=_("Bước")),
-        FieldPanel("result"),
-        FieldPanel("requirements"),
-        FieldPanel("legal_basis"),
-    ]
-    local_panels = [
+    base_form_class = CommuneProcedureForm
+    panels = [
+        FieldPanel("procedure"),
+        FieldPanel("is_featured"),
         MultiFieldPanel(
             [
                 FieldPanel("submission_place"),
@@ -237,189 +290,169 @@ class ProcedurePage(CommunePage):
                 FieldPanel("local_notes"),
             ],
             heading=_("Thông tin riêng của xã"),
-        )
+        ),
     ]
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Nội dung thủ tục")),
-            ObjectList(local_panels, heading=_("Thông tin tại xã")),
-            ObjectList(CommunePage.promote_panels, heading=_("Quảng bá")),
-            ObjectList(CommunePage.settings_panels, heading=_("Cài đặt"), classname="settings"),
+
+    class Meta:
+        verbose_name = _("Thủ tục của xã")
+        verbose_name_plural = _("Thủ tục hành chính của xã")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "procedure"], name="commune_procedure_unique"),
         ]
-    )
-    search_fields = Page.search_fields + [
-        index.SearchField("code"),
-        index.FilterField("code"),
-        index.SearchField("field"),
-        index.FilterField("field"),
-        index.FilterField("status"),
+
+    def __str__(self):
+        return str(self.procedure)
+
+    @property
+    def has_local_details(self) -> bool:
+        return any((self.submission_place, self.opening_hours, self.officer_name, self.local_notes))
+
+
+# --- The commune's procedures section -------------------------------------------------
+
+
+def procedure_search_filter(query: str) -> models.Q:
+    """Every word of the query in the name or code, without diacritics ("dang ky khai sinh", "1.001193")."""
+    words = models.Q()
+    for word in search_words(query):
+        words &= models.Q(procedure__search_text__contains=word)
+    return words
+
+
+def group_by_field(entries) -> list[tuple[str, list[CommuneProcedure]]]:
+    """[(field, entries)] in Vietnamese alphabetical order, procedures by name within each field."""
+    groups: dict[str, list] = {}
+    for entry in entries:
+        groups.setdefault(entry.procedure.field or "Khác", []).append(entry)
+    return [
+        (field, sorted(items, key=lambda e: vn_sort_key(e.procedure.name)))
+        for field, items in sorted(groups.items(), key=lambda kv: vn_sort_key(kv[0]))
     ]
-    parent_page_types = ["procedures.ProcedureIndexPage"]
+
+
+class ProcedureIndexPage(RoutablePageMixin, SectionPage):
+    """The procedures section: the commune's procedures in force, grouped by field, and one page per procedure."""
+
     subpage_types = []
 
     class Meta:
-        verbose_name = _("Thủ tục hành chính")
-        verbose_name_plural = _("Thủ tục hành chính")
+        verbose_name = _("Chuyên mục thủ tục hành chính")
 
-    def save(self, *args, **kwargs):
-        self.search_text = " ".join(search_words(f"{self.code} {self.title} {self.field}"))
-        return super().save(*args, **kwargs)
+    @cached_property
+    def commune(self):
+        from sites.tenancy import commune_for_page
 
-    @property
-    def national_portal_url(self) -> str:
-        return NATIONAL_DETAIL_URL.format(code=self.code)
+        return commune_for_page(self)
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == ProcedureStatus.ACTIVE
+    def serve(self, request, *args, **kwargs):
+        from sites.tenancy import commune_for_request
 
-    @property
-    def applicant_list(self) -> list[str]:
-        return _lines(self.applicants)
+        commune = commune_for_request(request)
+        if commune is not None:
+            self.__dict__.setdefault("commune", commune)
+        return super().serve(request, *args, **kwargs)
 
-    @property
-    def legal_basis_list(self) -> list[str]:
-        return _lines(self.legal_basis)
+    def route(self, request, path_components):
+        # Wagtail routes "a/b" as "/a/b/"; the file routes (ma-qr.png, du-lieu.json) end without a slash.
+        if self.live and path_components and "." in path_components[-1]:
+            resolver_match = self.resolve_subpage("/" + "/".join(path_components))
+            request.routable_resolver_match = resolver_match
+            return RouteResult(self, args=tuple(resolver_match))
+        return super().route(request, path_components)
 
-    def search_summary(self) -> str:
-        """The line under a procedure in search results."""
-        return f"Lĩnh vực {self.field} · mã {self.code}"
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        methods = list(self.methods.all())
-        context.update(
-            dossier=list(self.dossier_items.select_related("form")),
-            methods=methods,
-            steps=list(self.steps.all()),
-            has_online_method=any(m.channel == Channel.ONLINE for m in methods),
+    def entries(self):
+        """This commune's procedures in force, with their catalogue record (one query)."""
+        if self.commune is None:
+            return CommuneProcedure.objects.none()
+        return (
+            CommuneProcedure.objects.filter(commune=self.commune, procedure__status=ProcedureStatus.ACTIVE)
+            .select_related("procedure")
+            .order_by("procedure__name")
         )
-        return context
+
+    def entry_or_404(self, slug: str) -> CommuneProcedure:
+        if self.commune is None:
+            raise Http404
+        entry = (
+            CommuneProcedure.objects.filter(commune=self.commune, procedure__slug=slug)
+            .select_related("procedure")
+            .first()
+        )
+        if entry is None:
+            raise Http404("Xã không có thủ tục này.")
+        return entry
+
+    def procedure_url(self, entry_or_procedure, request=None, *, full=False) -> str:
+        procedure = getattr(entry_or_procedure, "procedure", entry_or_procedure)
+        base = self.get_full_url(request) if full else self.get_url(request)
+        return base + self.reverse_subpage("detail", args=[procedure.slug])
+
+    @path("")
+    def listing(self, request):
+        entries = self.entries()
+        fields = sorted({e.procedure.field for e in entries}, key=vn_sort_key)
+        selected_field = request.GET.get("field", "")
+        if selected_field not in fields:
+            selected_field = ""
+        query = request.GET.get("q", "").strip()[:200]
+        shown = entries
+        if selected_field:
+            shown = shown.filter(procedure__field=selected_field)
+        if query:
+            shown = shown.filter(procedure_search_filter(query))
+        return self.render(
+            request,
+            context_overrides={
+                "fields": fields,
+                "selected_field": selected_field,
+                "query": query,
+                "groups": group_by_field(shown),
+                "is_filtered": bool(selected_field or query),
+                "procedures_base": self.get_url(request),
+            },
+        )
+
+    @path("<str:slug>/")
+    def detail(self, request, slug):
+        from .views import procedure_detail
+
+        return procedure_detail(request, self, self.entry_or_404(slug))
+
+    @path("<str:slug>/in/")
+    def print_sheet(self, request, slug):
+        from .views import procedure_print_sheet
+
+        return procedure_print_sheet(request, self, self.entry_or_404(slug))
+
+    @path("<str:slug>/ma-qr.png")
+    def qr_code(self, request, slug):
+        from .views import procedure_qr_code
+
+        return procedure_qr_code(request, self, self.entry_or_404(slug))
+
+    @path("du-lieu.json")
+    def json_listing(self, request):
+        from .views import procedure_json_listing
+
+        return procedure_json_listing(request, self)
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if not base:
+            return urls
+        for entry in self.entries():
+            urls.append(
+                {
+                    "location": base + self.reverse_subpage("detail", args=[entry.procedure.slug]),
+                    "lastmod": max(entry.updated_at, entry.procedure.modified_at),
+                }
+            )
+        return urls
 
 
-class ProcedureStep(Orderable):
-    """One step of the procedure (TRINHTUTHUCHIEN), optionally for one case (trường hợp)."""
-
-    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="steps")
-    case = models.CharField(
-        _("Trường hợp"),
-        max_length=200,
-        blank=True,
-        help_text=_("Để trống nếu bước này áp dụng cho mọi trường hợp."),
-    )
-    description = models.TextField(_("Nội dung bước"), help_text=_("Việc người dân hoặc cán bộ làm ở bước này."))
-
-    panels = [FieldPanel("case"), FieldPanel("description")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("Bước thực hiện")
-        verbose_name_plural = _("Trình tự thực hiện")
-
-    def __str__(self):
-        return self.description[:80]
-
-
-class ProcedureMethod(Orderable):
-    """One way to submit (CACHTHUCTHUCHIEN): channel, processing time and fee."""
-
-    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="methods")
-    channel = models.PositiveSmallIntegerField(
-        _("Hình thức nộp"),
-        choices=Channel.choices,
-        default=Channel.IN_PERSON,
-        help_text=_("Trực tiếp tại Bộ phận một cửa, trực tuyến, hoặc qua bưu chính công ích."),
-    )
-    processing_time = models.DecimalField(
-        _("Thời hạn giải quyết"),
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Chỉ ghi số, ví dụ: 3. Để trống nếu giải quyết ngay trong ngày."),
-    )
-    time_unit = models.CharField(
-        _("Đơn vị thời gian"), max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAY
-    )
-    time_description = models.CharField(
-        _("Ghi chú thời hạn"),
-        max_length=300,
-        blank=True,
-        help_text=_("Ví dụ: Trường hợp cần xác minh thì không quá 05 ngày làm việc."),
-    )
-    fee = models.PositiveIntegerField(
-        _("Phí, lệ phí (đồng)"),
-        default=0,
-        validators=[MinValueValidator(0)],
-        help_text=_("Chỉ ghi số tiền bằng số, không có dấu chấm; ghi 0 nếu miễn phí."),
-    )
-    fee_description = models.CharField(
-        _("Ghi chú phí, lệ phí"),
-        max_length=300,
-        blank=True,
-        help_text=_("Ví dụ: 2.000 đồng/trang, từ trang thứ ba thu 1.000 đồng/trang."),
-    )
-
-    panels = [
-        FieldPanel("channel"),
-        FieldRowPanel([FieldPanel("processing_time"), FieldPanel("time_unit")]),
-        FieldPanel("time_description"),
-        FieldRowPanel([FieldPanel("fee"), FieldPanel("fee_description")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("Cách thức thực hiện")
-        verbose_name_plural = _("Cách thức thực hiện")
-
-    def __str__(self):
-        return self.get_channel_display()
-
-    @property
-    def is_online(self) -> bool:
-        return self.channel == Channel.ONLINE
-
-    @property
-    def processing_time_display(self) -> str:
-        """ "05 ngày làm việc", "0,5 ngày"; "" when no amount is given."""
-        if self.processing_time is None:
-            return ""
-        amount = self.processing_time.normalize()
-        text = f"{amount:f}".replace(".", ",")
-        if amount == amount.to_integral_value() and amount < 10:
-            text = f"{int(amount):02d}"
-        return f"{text} {self.time_unit}"
-
-
-class DossierItem(Orderable):
-    """One document to bring (THANHPHANHOSO/GIAYTO) with its originals/copies count and optional form."""
-
-    page = ParentalKey(ProcedurePage, on_delete=models.CASCADE, related_name="dossier_items")
-    name = models.CharField(_("Tên giấy tờ"), max_length=300, help_text=_("Ví dụ: Tờ khai đăng ký khai sinh."))
-    case = models.CharField(
-        _("Trường hợp"), max_length=200, blank=True, help_text=_("Để trống nếu ai cũng phải nộp giấy tờ này.")
-    )
-    originals = models.PositiveSmallIntegerField(_("Số bản chính"), default=1)
-    copies = models.PositiveSmallIntegerField(_("Số bản sao"), default=0)
-    form = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        verbose_name=_("Mẫu đơn, tờ khai"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Tệp mẫu để người dân tải về điền trước (nếu có)."),
-    )
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("case"),
-        FieldRowPanel([FieldPanel("originals"), FieldPanel("copies")]),
-        FieldPanel("form"),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("Giấy tờ trong hồ sơ")
-        verbose_name_plural = _("Thành phần hồ sơ")
-
-    def __str__(self):
-        return self.name
+def render_gone(request, index_page, entry) -> TemplateResponse:
+    """An abolished procedure's address says so (410), instead of a bare 404."""
+    context = index_page.get_context(request)
+    context.update(entry=entry, procedure=entry.procedure)
+    return TemplateResponse(request, "procedures/procedure_gone.html", context, status=410)

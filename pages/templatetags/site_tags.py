@@ -107,7 +107,7 @@ def meta_tags(context):
     if image is not None:
         rendition = image.get_rendition(META_IMAGE_FILTER)
         image_url, image_width, image_height = urljoin(url, rendition.url), rendition.width, rendition.height
-    return {
+    tags = {
         "page": page,
         "site_name": site_name,
         "title": page.seo_title or page.title,
@@ -120,3 +120,6 @@ def meta_tags(context):
         "image_height": image_height,
         "image_alt": getattr(image, "description", "") or getattr(image, "title", "") if image else "",
     }
+    # A routed view (a procedure of the procedures section) describes itself, not its section page.
+    tags.update(context.get("meta_override") or {})
+    return tags

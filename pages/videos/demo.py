@@ -27,7 +27,6 @@ from .models import (
     VideoIndexPage,
     VideoPage,
     VideoPageProcedure,
-    procedure_page_model,
 )
 
 VIDEO_SIZE = (320, 180)
@@ -265,10 +264,11 @@ def _section(commune, model):
 
 
 def _procedure(commune, words: str):
-    model = procedure_page_model()
-    if model is None or not words:
+    from pages.procedures.models import CommuneProcedure
+
+    if not words:
         return None
-    return model.objects.descendant_of(commune.home_page).filter(title__icontains=words).first()
+    return CommuneProcedure.objects.filter(commune=commune, procedure__name__icontains=words).first()
 
 
 def _publish(parent, page):

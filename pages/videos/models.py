@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
@@ -26,15 +25,7 @@ from pages.models import CommunePage, SectionPage
 from .validators import validate_webvtt, validate_youtube_url, youtube_video_id
 
 PAGE_SIZE = 12
-PROCEDURE_PAGE_MODEL = "procedures.ProcedurePage"
-
-
-def procedure_page_model():
-    """The procedure page type, when the procedures app defines it (it is optional for this app)."""
-    try:
-        return apps.get_model(PROCEDURE_PAGE_MODEL)
-    except LookupError:
-        return None
+PROCEDURE_MODEL = "procedures.CommuneProcedure"
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -119,28 +110,15 @@ class VideoPageForm(WagtailAdminPageForm):
         commune = self._commune()
         if formset is None or commune is None:
             return True
-        procedure_model = procedure_page_model()
         ok = True
         for form in formset.forms:
             procedure = getattr(form, "cleaned_data", {}).get("procedure")
             if procedure is None or form.cleaned_data.get("DELETE"):
                 continue
-            if not procedure.path.startswith(commune.home_page.path):
+            if procedure.commune_id != commune.pk:
                 form.add_error("procedure", _("Thủ tục này thuộc xã/phường khác. Hãy chọn thủ tục của xã mình."))
                 ok = False
-            elif procedure_model is not None and not issubclass(procedure.specific_class, procedure_model):
-                form.add_error("procedure", _("Hãy chọn một trang thủ tục hành chính."))
-                ok = False
         return ok
-
-
-class ProcedureChooserPanel(PageChooserPanel):
-    """Page chooser limited to procedure pages once the procedures app defines them."""
-
-    def get_form_options(self):
-        if self.page_type and procedure_page_model() is None:
-            self.page_type = None
-        return super().get_form_options()
 
 
 class VideoPage(CommunePage):
@@ -263,33 +241,39 @@ class VideoPage(CommunePage):
             return format_duration(self.duration)
         return format_duration(self.video.duration) if self.video_id and self.video else ""
 
-    def procedures(self):
-        """Linked procedure pages that are live, in the order the officer set."""
-        return [
+    def procedures(self, request=None):
+        """[(procedure, url)] for the commune's linked procedures in force, in the order the officer set."""
+        from pages.procedures.models import ProcedureIndexPage, ProcedureStatus
+
+        entries = [
             link.procedure
-            for link in self.linked_procedures.select_related("procedure").order_by("sort_order")
-            if link.procedure is not None and link.procedure.live
+            for link in self.linked_procedures.select_related("procedure__procedure").order_by("sort_order")
+            if link.procedure.procedure.status == ProcedureStatus.ACTIVE
         ]
+        index = ProcedureIndexPage.objects.sibling_of(self.get_parent()).live().first() if entries else None
+        if index is None:
+            return []
+        return [(entry.procedure, index.procedure_url(entry, request)) for entry in entries]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["procedures"] = self.procedures()
+        context["procedures"] = self.procedures(request)
         return context
 
 
 class VideoPageProcedure(Orderable):
-    """A procedure (thủ tục hành chính) a video explains; a page FK so this app does not depend on procedures."""
+    """A procedure (thủ tục hành chính) of the commune this video explains; shown on the procedure's page."""
 
     page = ParentalKey(VideoPage, on_delete=models.CASCADE, related_name="linked_procedures")
     procedure = models.ForeignKey(
-        "wagtailcore.Page",
+        PROCEDURE_MODEL,
         verbose_name=_("Thủ tục"),
         on_delete=models.CASCADE,
-        related_name="+",
-        help_text=_("Chọn trang thủ tục hành chính của xã."),
+        related_name="videos",
+        help_text=_("Chọn thủ tục trong danh sách thủ tục của xã."),
     )
 
-    panels = [ProcedureChooserPanel("procedure", page_type=PROCEDURE_PAGE_MODEL)]
+    panels = [FieldPanel("procedure")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("Thủ tục liên quan")

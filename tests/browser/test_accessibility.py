@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from pages.guidance.models import GuidingDocumentPage
 from pages.news.models import ArticlePage
-from pages.procedures.models import ProcedurePage
+from pages.procedures.models import CommuneProcedure
 from pages.videos.models import VideoPage
 from sites import services
 from sites.management.commands.seed_demo import seed_content
@@ -45,11 +45,13 @@ def test_demo_commune_pages_have_no_serious_accessibility_violations(chromium, l
     home = commune.home_page
     article = ArticlePage.objects.descendant_of(home).live().exclude(featured_image=None).first()
     document = GuidingDocumentPage.objects.descendant_of(home).live().first()
-    procedure = ProcedurePage.objects.descendant_of(home).live().first()
+    procedure = CommuneProcedure.objects.filter(commune=commune).select_related("procedure").first().procedure
     video = VideoPage.objects.descendant_of(home).live().exclude(video=None).exclude(captions=None).get()
-    pages = {"tin bài": article, "văn bản chỉ đạo": document, "thủ tục hành chính": procedure, "video": video}
+    pages = {"tin bài": article, "văn bản chỉ đạo": document, "video": video}
     site = f"http://{commune.hostname}:{urlsplit(live_server.url).port}"
     urls = {"trang chủ": f"{site}/"} | {name: site + target.get_url_parts()[2] for name, target in pages.items()}
+    urls["thủ tục hành chính"] = f"{site}/thu-tuc-hanh-chinh/{procedure.slug}/"
+    urls["danh sách thủ tục"] = f"{site}/thu-tuc-hanh-chinh/"
 
     def audit(page):
         _serve_media_from_disk(page)

@@ -19,7 +19,7 @@ from media.models import CommuneDocument
 from pages.guidance.models import GuidingDocumentPage
 from pages.models import CommuneIdentity
 from pages.news.models import ArticlePage, NewsCategory
-from pages.procedures.models import ProcedurePage
+from pages.procedures.models import CommuneProcedure
 from pages.site_content import Banner
 from pages.videos.models import GalleryPage, VideoPage
 from sites import services
@@ -93,9 +93,8 @@ def test_every_step_of_the_officer_guide_works_in_the_admin(
     assert document.workflow_in_progress
     assert [a.document.file.name.endswith(".pdf") for a in document.attachments.all()] == [True]
 
-    procedure = _in_commune(ProcedurePage, commune, title=steps.PROCEDURE).get()
-    assert procedure.get_latest_revision_as_object().officer_phone == steps.PHONE_NUMBER
-    assert procedure.workflow_in_progress
+    procedure = CommuneProcedure.objects.get(commune=commune, procedure__name=steps.PROCEDURE)
+    assert procedure.officer_phone == steps.PHONE_NUMBER  # local details are saved at once, with history
 
     video = _in_commune(VideoPage, commune, title=steps.VIDEO).get().get_latest_revision_as_object()
     assert video.video.title == steps.VIDEO and video.video.commune_id == commune.pk

@@ -1,6 +1,8 @@
-"""Presentation helpers for procedure pages."""
+"""Presentation helpers for procedure templates."""
 
 from django import template
+
+from ..records import vnd as _vnd
 
 register = template.Library()
 
@@ -8,9 +10,4 @@ register = template.Library()
 @register.filter
 def vnd(amount) -> str:
     """Money the Vietnamese way: 50000 -> "50.000 đồng"; 0 -> "Miễn phí"."""
-    if amount in (None, ""):
-        return ""
-    amount = int(amount)
-    if amount == 0:
-        return "Miễn phí"
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    return _vnd(amount)
