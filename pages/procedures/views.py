@@ -46,7 +46,7 @@ def _legal_links(index_page, record: dict) -> dict:
     found = (
         GuidingDocumentPage.objects.live()
         .public()
-        .descendant_of(index_page.commune.home_page)
+        .filter(path__startswith=index_page.path[: -index_page.steplen])  # the commune's home, without loading it
         .filter(number_key__in=keys)
         .only("pk", "url_path", "number_key", "path", "depth")
     )
