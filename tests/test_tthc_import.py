@@ -625,8 +625,13 @@ def test_cli_errors_are_vietnamese_and_exit_non_zero(province_a, tmp_path, capsy
     with pytest.raises(CommandError, match="Tệp Excel cần nơi ghi"):
         run("tthc", "export", "--province", province_a.slug, "--format", "xlsx")
     # As an operator types it: "Lỗi: …" on stderr and exit status 1, nothing written.
+    # run_from_argv's steps, except its closing of every database connection (the test's own, on PostgreSQL).
+    command = tthc_command.Command()
+    command._called_from_command_line = True
+    parser = command.create_parser("manage.py", "tthc")
+    options = vars(parser.parse_args(["import", path, "--province", province_a.slug]))
     with pytest.raises(SystemExit) as exit_info:
-        tthc_command.Command().run_from_argv(["manage.py", "tthc", "import", path, "--province", province_a.slug])
+        command.execute(*options.pop("args", ()), **options)
     assert exit_info.value.code == 1
     assert "Lỗi: Tệp có 1 lỗi, chưa ghi gì vào hệ thống:" in capsys.readouterr().err
     assert not Procedure.objects.exists()
