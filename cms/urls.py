@@ -7,9 +7,12 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from pages import views as page_views
+from sites import two_factor
 from sites import views as site_views
 
 urlpatterns = [
+    # Before Wagtail's admin: the two-factor pages (setup, verify, manage).
+    path("admin/hai-lop/", include(two_factor.urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),

@@ -69,7 +69,7 @@ class SearchOutcome:
 
 def clean_query(raw: str) -> tuple[str, list[str], str]:
     """(query as typed but tidied, folded words to search, a message for the resident or "")."""
-    query = " ".join((raw or "").split())[:MAX_QUERY_CHARS]
+    query = " ".join((raw or "").split())[:MAX_QUERY_CHARS].rstrip()  # the cut may fall after a space
     words = _WORD.findall(fold(query).lower())
     if not query:
         return "", [], "Hãy nhập từ cần tìm, ví dụ: đăng ký khai sinh, chứng thực, kết hôn."
@@ -235,9 +235,12 @@ def highlight(text: str, words: list[str], width: int | None = None) -> SafeStri
     if width and len(text) > width:
         first = spans[0][0] if spans else 0
         start = max(0, first - width // 3)
-        # Start at a word boundary, end within the width.
+        # Start at a word boundary, end within the width; but a long run without spaces (a pasted
+        # link) before the match must not push the match out of the window.
         if start:
-            start = text.rfind(" ", 0, start) + 1
+            boundary = text.rfind(" ", 0, start) + 1
+            if first - boundary < width // 2:
+                start = boundary
         end = min(len(text), start + width)
     out, cursor = [], start
     for s, e in spans:

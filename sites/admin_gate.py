@@ -153,6 +153,11 @@ OPERATOR_ONLY_URL_NAMES = {
     "wagtailadmin_reports:page_types_usage_results",
 }
 
+# Views that name their object by a positional URL group (no keyword): the first group is its id.
+POSITIONAL_LOADERS = {
+    "wagtaildocs_serve": _document,  # documents/<id>/<filename>
+}
+
 # Views that name their objects in the query string (?id=1&id=2) rather than in the path.
 QUERY_ID_LOADERS = {
     "wagtailadmin_choose_page_chosen_multiple": _page,
@@ -190,10 +195,13 @@ def _bulk_action_model(kwargs):
 def _query_objects(request, match) -> list:
     """Objects named by ?id= (choosers' multiple choice, bulk actions) and ?childOf= (bulk "select all")."""
     view_name = match.view_name
-    if view_name != "wagtail_bulk_action" and view_name not in QUERY_ID_LOADERS:
+    snippet_loader = _snippet_chosen_multiple_loader(match)
+    if view_name != "wagtail_bulk_action" and view_name not in QUERY_ID_LOADERS and snippet_loader is None:
         return []
     params = request.GET.getlist("id") + request.POST.getlist("id")
     found = []
+    if snippet_loader is not None:
+        return [obj for obj in map(snippet_loader, params) if obj is not None]
     if view_name == "wagtail_bulk_action":
         model = _bulk_action_model(match.kwargs)
         if model is None:
@@ -222,10 +230,24 @@ def _snippet_loader(model):
     return load
 
 
+def _snippet_chosen_multiple_loader(match):
+    """A commune snippet chooser's "chosen-multiple" names its rows by ?id= and answers with their titles."""
+    namespace = match.namespaces[0] if match.namespaces else ""
+    if match.url_name != "chosen_multiple" or not namespace.startswith("wagtailsnippetchoosers_"):
+        return None
+    model = snippet_model_for_namespace(namespace)
+    return _snippet_loader(model) if model is not None else None
+
+
 def objects_named(match) -> list:
     """Every stored object the resolved URL names (missing ones are skipped; the view 404s)."""
     namespace = match.namespaces[0] if match.namespaces else ""
     found = []
+    positional = POSITIONAL_LOADERS.get(match.view_name)
+    if positional is not None and match.args:
+        obj = positional(match.args[0])
+        if obj is not None:
+            found.append(obj)
     for key, value in match.kwargs.items():
         loader = KWARG_LOADERS.get(key)
         if key == "pk":

@@ -32,6 +32,7 @@ from wagtail.models import (
 
 from pages.sections import STANDARD_SECTIONS
 
+from . import audit
 from .models import Commune, FormerUnit, Province
 from .tenancy import forget_hostname, scope_for_user
 from .text import hostname_label, is_valid_hostname, vn_slugify
@@ -157,6 +158,7 @@ def _group(name: str, pairs=()) -> Group:
 
 
 @transaction.atomic
+@audit.provisioning
 def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
     """Get or create a province with its portal page, its media collection and its admins group."""
     name = (name or "").strip()
@@ -289,6 +291,7 @@ def check_spec_conflicts(spec: CommuneSpec) -> None:
 
 
 @transaction.atomic
+@audit.provisioning
 def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
     """Create the commune and everything it needs, or complete a half-provisioned one.
 

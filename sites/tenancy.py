@@ -417,7 +417,51 @@ def log_entries_in_scope(user, queryset):
     for owned_model, rows in owned:
         content_type = ContentType.objects.get_for_model(owned_model)
         q |= Q(content_type=content_type, object_id__in=_string_pks(rows.order_by()))
+    # Sign-ins and permission changes (sites.audit): by the communes and provinces their person or
+    # group belonged to when they happened, so a person moved to another commune takes no history along.
+    keys = audit_keys_for_viewer(scope)
+    if keys:
+        q |= Q(action__startswith=AUDIT_ACTION_PREFIX, **{f"data__{AUDIT_SCOPE_KEY}__has_any_keys": keys})
     return queryset.filter(q)
+
+
+# --- Audit trail ------------------------------------------------------------------
+#
+# Each audit entry (sites.audit) stores, in data["scope"], keys naming the communes and provinces whose
+# people or groups it is about: a commune's officers and groups give "commune:<id>" and "province:<id>",
+# a province's admins "province:<id>". An officer reads the entries of their own commune; a province
+# admin those of their province (its admins and every commune's officers); operators everything.
+# Entries that name no commune or province (operators, unknown usernames) are for operators only.
+
+AUDIT_ACTION_PREFIX = "xaso."
+AUDIT_SCOPE_KEY = "scope"
+
+
+def _audit_key(kind: str, pk) -> str:
+    return f"{kind}:{pk}"
+
+
+def audit_scope(group_ids) -> dict[str, bool]:
+    """The keys stamped on an audit entry about members of these groups (ids or a values() subquery).
+
+    Read from the groups themselves, not scope_for_user: a deactivated officer still belongs to their commune.
+    """
+    keys = {}
+    role = Q(editors_group__in=group_ids) | Q(approvers_group__in=group_ids)
+    for commune_id, province_id in Commune.objects.filter(role).values_list("pk", "province_id"):
+        keys[_audit_key("commune", commune_id)] = True
+        keys[_audit_key("province", province_id)] = True
+    for province_id in Province.objects.filter(admins_group__in=group_ids).values_list("pk", flat=True):
+        keys[_audit_key("province", province_id)] = True
+    return keys
+
+
+def audit_keys_for_viewer(scope: Scope) -> list[str]:
+    """The audit keys a user with this scope reads: their communes' and their provinces'."""
+    return sorted(
+        [_audit_key("commune", pk) for pk in scope.commune_ids]
+        + [_audit_key("province", pk) for pk in scope.province_ids]
+    )
 
 
 def _tagged_items_in_scope(user, model):

@@ -16,7 +16,8 @@ def fold(value: str) -> str:
 
 def search_words(value: str) -> list[str]:
     """Lower-case words without diacritics, so "dang ky" finds "Đăng ký"."""
-    return fold(value or "").lower().split()
+    # NUL separates words too: PostgreSQL refuses it in any text a query compares ("?q=%00" gave a 500).
+    return fold(value or "").lower().replace("\x00", " ").split()
 
 
 def vn_slugify(value: str) -> str:
@@ -36,7 +37,8 @@ SLUG_STEPS = [
     (re.compile("[ỳýỵỷỹ]", re.IGNORECASE), "y"),
     (re.compile("đ", re.IGNORECASE), "d"),
     (re.compile("[\u0300-\u036f]"), ""),  # marks typed as separate characters
-    (re.compile("[^a-z0-9]+", re.IGNORECASE), "-"),
+    # No IGNORECASE here: case-insensitive [a-z] also matches "ſ", "K" (Kelvin) and "İ", which are not ASCII.
+    (re.compile("[^A-Za-z0-9]+"), "-"),
     (re.compile("^-+|-+$"), ""),
 ]
 
@@ -53,7 +55,7 @@ def hostname_label(value: str) -> str:
     return vn_slugify(value).replace("-", "")
 
 
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)\Z")  # \Z, not $: "$" also matches before a final "\n"
 
 
 def is_valid_hostname(value: str) -> bool:

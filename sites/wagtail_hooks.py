@@ -19,6 +19,7 @@ import functools
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import IntegerField, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,15 +29,19 @@ from django_filters.filters import QuerySetRequestMixin
 from taggit.models import Tag
 from wagtail import hooks
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.filters import PopularTagsFilter, WagtailFilterSet
+from wagtail.admin.filters import ContentTypeFilter, PopularTagsFilter, WagtailFilterSet
 from wagtail.admin.forms.collections import CollectionViewRestrictionForm
+from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.forms.search import SearchForm
 from wagtail.admin.modal_workflow import render_modal_workflow
 from wagtail.admin.views import tags as tag_views
 from wagtail.admin.views.page_privacy import SetPrivacyView
-from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistoryReportFilterSet
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
 from wagtail.images.views.chooser import ImageChooseView
 from wagtail.images.views.chooser import viewset as image_chooser_viewset
+from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import Collection, CollectionViewRestriction, Page
 from wagtail.permissions import policy_registry
 from wagtail.search.backends import get_search_backends
@@ -46,7 +51,11 @@ from wagtailmedia.utils import paginate
 from wagtailmedia.views import chooser as media_chooser_views
 from wagtailmedia.views import media as media_views
 
-from . import admin_views  # noqa: F401  (registers the commune management area)
+from . import (
+    admin_views,  # noqa: F401  (registers the commune management area)
+    audit,
+    two_factor,  # noqa: F401  (registers the "Xác thực hai lớp" account panel)
+)
 from .admin_gate import SCOPED_VIEWS
 from .tenancy import (
     collections_in_scope,
@@ -109,6 +118,15 @@ def resync_moved_files(request, action_type, objects, action_class_instance):
         model.sync_communes(obj.pk for obj in objects)
 
 
+# --- Audit trail ------------------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_audit_log_actions(actions):
+    """Sign-ins and permission changes (sites.audit), labelled in Vietnamese in the site history."""
+    audit.register_log_actions(actions)
+
+
 # --- Reports menu ---------------------------------------------------------------------
 
 
@@ -163,8 +181,46 @@ WagtailFilterSet.get_form_class = _get_scoped_form_class
 # --- Scoped replacements of views without a hook --------------------------------------
 
 
+def _history_rows(user):
+    """Per log model, the site history rows this user reads."""
+    for log_model in log_action_registry.get_log_entry_models():
+        yield log_entries_in_scope(user, audit.viewable_log_entries(user, log_model))
+
+
+class ScopedSiteHistoryFilterSet(SiteHistoryReportFilterSet):
+    """The action and type choices of the entries the user reads (Wagtail offers those of every commune)."""
+
+    object_type = ContentTypeFilter(
+        label=_("Type"),
+        method="filter_object_type",
+        queryset=lambda request: ContentType.objects.filter(
+            pk__in={pk for rows in _history_rows(request.user) for pk in rows.get_content_type_ids()}
+        ).order_by("model"),
+    )
+
+    def get_action_choices(self):
+        used = {action for rows in _history_rows(self.request.user) for action in rows.get_actions()}
+        return [choice for choice in log_action_registry.get_choices() if choice[0] in used]
+
+
 class ScopedLogEntriesView(LogEntriesView):
-    """Site history: Wagtail shows a non-page entry to anyone with a model permission on its type."""
+    """Site history: Wagtail shows a non-page entry to anyone with a model permission on its type, and
+    sign-ins and permission changes (sites.audit) to nobody without one. Here every row must be in scope."""
+
+    filterset_class = ScopedSiteHistoryFilterSet
+
+    def get_filtered_queryset(self):
+        # As LogEntriesView, with audit.viewable_log_entries in place of Wagtail's viewable_by_user.
+        self.log_models = list(log_action_registry.get_log_entry_models())
+        parts = [
+            self.filter_queryset(
+                audit.viewable_log_entries(self.request.user, log_model)
+                .values("pk", "timestamp")
+                .annotate(log_model_index=Value(index, output_field=IntegerField()))
+            ).order_by()
+            for index, log_model in enumerate(self.log_models)
+        ]
+        return parts[0].union(*parts[1:], all=True).order_by("-timestamp")
 
     def filter_queryset(self, queryset):
         return super().filter_queryset(log_entries_in_scope(self.request.user, queryset))
@@ -421,6 +477,104 @@ SCOPED_VIEWS.update(
         "wagtailmedia:chooser_upload": require_admin_access(scoped_media_chooser_upload),
     }
 )
+
+
+# --- Admin API: images and documents ------------------------------------------------------
+# The admin API's image and document endpoints list every commune's files (found by the isolation
+# matrix); they are replaced by scoped ones. order=100: after Wagtail's own registrations.
+
+
+class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
+    def get_queryset(self):
+        return files_in_scope(self.request.user, super().get_queryset())
+
+
+class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
+    def get_queryset(self):
+        return files_in_scope(self.request.user, super().get_queryset())
+
+
+@hooks.register("construct_admin_api", order=100)
+def scope_admin_api(router):
+    router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
+    router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+# --- Admin forms: chosen pages, files and collections ------------------------------------------
+# A form's chooser fields (a banner's image, a menu item's page…) accept any id of the install and
+# show it back on error; Wagtail offers no hook (found by the isolation matrix). Every admin model
+# form, its inline forms included, refuses another commune's page, file or collection after its own
+# checks ran (so their messages stay), and its choosers never display one.
+CHOICE_REFUSED = _("Không chọn được nội dung của xã/phường khác.")
+
+
+def _narrowed_kind(model) -> bool:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    return isinstance(model, type) and issubclass(
+        model, (Page, Collection, get_image_model(), get_document_model(), get_media_model())
+    )
+
+
+def _hide_foreign_choice(widget, allowed):
+    """A chooser widget shows the chosen object's title: only if the user may choose it."""
+    if not hasattr(widget, "get_instance"):
+        return
+    original = widget.get_instance
+
+    def get_instance(value):
+        instance = original(value)
+        if instance is not None and not allowed.filter(pk=instance.pk).exists():
+            return None
+        return instance
+
+    widget.get_instance = get_instance
+
+
+def _allowed_choices(form, user) -> dict:
+    """{field name: the objects of its kind in the user's scope} for the form's page, file and collection fields."""
+    allowed = {}
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None and _narrowed_kind(getattr(queryset, "model", None)):
+            allowed[name] = scope_queryset(user, queryset.model._default_manager.all())
+            _hide_foreign_choice(field.widget, allowed[name])
+    return allowed
+
+
+def _refuse_foreign_choices(form, allowed) -> None:
+    if not allowed or not form.is_bound:
+        return
+    _ = form.errors  # an inline form nobody asked about yet is cleaned now
+    for name, scoped in allowed.items():
+        value = form.cleaned_data.get(name)
+        chosen = {obj.pk for obj in (value if hasattr(value, "__iter__") else [value]) if obj is not None}
+        if chosen and scoped.filter(pk__in=chosen).count() < len(chosen):
+            form.add_error(name, CHOICE_REFUSED)
+
+
+_wagtail_model_form_init = WagtailAdminModelForm.__init__
+_wagtail_model_form_full_clean = WagtailAdminModelForm.full_clean
+
+
+def _scoped_model_form_init(self, *args, **kwargs):
+    _wagtail_model_form_init(self, *args, **kwargs)
+    user = self.for_user
+    if user is not None and user.is_authenticated and not scope_for_user(user).is_superuser:
+        self._xaso_allowed = [(self, _allowed_choices(self, user))] + [
+            (child, _allowed_choices(child, user)) for formset in self.formsets.values() for child in formset.forms
+        ]
+
+
+def _scoped_model_form_full_clean(self):
+    _wagtail_model_form_full_clean(self)
+    for form, allowed in getattr(self, "_xaso_allowed", ()):
+        _refuse_foreign_choices(form, allowed)
+
+
+WagtailAdminModelForm.__init__ = _scoped_model_form_init
+WagtailAdminModelForm.full_clean = _scoped_model_form_full_clean
 
 
 # --- Dashboard --------------------------------------------------------------------

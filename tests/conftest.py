@@ -2,8 +2,9 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.test.client import ClientMixin
 
-from tests.factories import CommuneFactory, ProvinceFactory, make_officer, make_province_admin
+from tests.factories import CommuneFactory, ProvinceFactory, make_officer, make_province_admin, mark_verified
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,6 +30,23 @@ def _clean_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_completes_two_factor():
+    """force_login skips the login form, so it skips the second factor too: a user who has a confirmed
+    TOTP device (every province admin and operator from the factories) gets a session that has passed it,
+    as after a real login with the code. Users without a device are left as they are, so enforcement
+    still sends them to setup. To test the 2FA pages themselves, sign in through the login form."""
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    ClientMixin.force_login = force_login
+    yield
+    ClientMixin.force_login = original
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 the province admin can lift it for their own communes' officers."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import make_officer
 from tests.test_admin_communes import url
@@ -77,3 +77,24 @@ def test_unlock_refuses_someone_who_is_not_the_communes_officer(commune_a, commu
     admin.force_login(province_admin_a)
     response = admin.post(url("unlock_officer", commune_a.pk, stranger.pk), HTTP_HOST=commune_a.hostname)
     assert response.status_code == 404
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_one_address_locked_out_does_not_lock_out_the_others(commune_a, officer):
+    """Every request reaches Django from nginx (127.0.0.1); the lockout must count the client's own address."""
+
+    def through_proxy(username, password, client_ip):
+        return Client().post(
+            LOGIN,
+            {"username": username, "password": password},
+            HTTP_HOST=commune_a.hostname,
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.9, {client_ip}",  # the left entry is the client's own claim
+        )
+
+    for n in range(5):
+        response = through_proxy(f"khong-co-{n}", "sai", "198.51.100.7")
+    assert response.status_code == 429
+    assert through_proxy("dongdat.bientap", "dung-mat-khau-2026", "198.51.100.7").status_code == 429
+    # The officer behind the same proxy, from another address, still gets in.
+    assert through_proxy("dongdat.bientap", "dung-mat-khau-2026", "198.51.100.8").status_code == 302

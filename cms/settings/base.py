@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django.contrib.auth",
     "axes",  # login lockout
+    "django_otp",  # two-factor authentication (sites/two_factor.py)
+    "django_otp.plugins.otp_totp",
     "csp",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Province admins, operators and officers who turned it on pass the second factor before any admin view.
+    "sites.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sites.middleware.ContentSecurityPolicyMiddleware",
@@ -114,9 +119,9 @@ AXES_VERBOSE = False
 # Behind nginx every request comes from 127.0.0.1; the client's address is then the one the
 # trusted proxies put in X-Forwarded-For. Without TRUSTED_PROXY_COUNT only REMOTE_ADDR is believed.
 TRUSTED_PROXY_COUNT = int(env.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Axes reads forwarded addresses only through django-ipware (not installed): it would lock out every
+# user behind the proxy at once. The same function names the address in the lockout and the audit log.
+AXES_CLIENT_IP_CALLABLE = "sites.audit.client_ip"
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -251,6 +256,11 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Two-factor authentication (TOTP): the name the authenticator app shows next to the account.
+# Wrong codes are throttled by django-otp: after n wrong codes in a row, the next check waits 2^(n-1) seconds.
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 LOGGING = {
     "version": 1,

@@ -226,6 +226,10 @@ def _records_from_json(text: str, display: str) -> list[dict]:
         raise ImportFileError(
             f"Tệp JSON bị lỗi ở dòng {exc.lineno}, cột {exc.colno}: {_json_error_text(exc.msg)}."
         ) from None
+    except (RecursionError, ValueError):  # nested thousands deep, or a number of over 4,300 digits
+        raise ImportFileError(
+            f"Tệp “{display}” không đọc được: dữ liệu JSON lồng quá sâu hoặc có số quá dài."
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("data"), list):
         raws = data["data"]
     elif isinstance(data, list):
@@ -320,9 +324,9 @@ _FEE_LABEL = r"(?:l[eệ]\s*ph[ií]|ph[ií])(?:\s*[,/]\s*(?:l[eệ]\s*ph[ií]|ph
 _FEE_SPLIT = re.compile(r";\s*(?=" + _FEE_LABEL + r"\s*:)", re.IGNORECASE)
 _FEE_PART = re.compile(r"^" + _FEE_LABEL + r"\s*:\s*([^()]*?)\s*(?:\((.*)\))?\s*$", re.IGNORECASE | re.DOTALL)
 _TIME_PART = re.compile(r"^(-?\d[\d.,]*)?\s*([^()]*?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
-_PAPER_COUNTS = re.compile(r"\(([^()]*)\)\s*$")
 # Between the parts of "(Bản chính: 1, Bản sao: 0 …)": "," ";" or a dash, then a label (words, then ":" or a count).
-_PAPER_SPLIT = re.compile(r"\s*(?:[,;]|\s[–-])\s*(?=[^\W\d_][^\W\d_\s]*(?:\s+[^\W\d_]+)*\s*(?::|\d))")
+# The separator is kept (captured), so that text that is not a label can be put back where it was.
+_PAPER_SPLIT = re.compile(r"(\s*(?:[,;]|\s[–-])\s*)(?=[^\W\d_][^\W\d_\s]*(?:\s+[^\W\d_]+)*\s*(?::|\d))")
 _PAPER_COUNT_PART = re.compile(r"^(\D+?)\s*(\d+)$")
 _LEGAL_SPLIT = re.compile(r"^(.*?)\s+[–—-](?:\s+(.*))?$", re.DOTALL)
 _LEGAL_NO_NUMBER = re.compile(r"^[–—-]\s+(.*)$", re.DOTALL)
@@ -357,7 +361,8 @@ def _items(text: str) -> list[str]:
 def _list_cell(text: str) -> list[str]:
     """Applicants, agencies, results: one per line, or "; "-separated on a single line."""
     text = text or ""
-    parts = text.split("\n") if "\n" in text else text.split(";")
+    # Any line break counts, as records.lines() reads the stored column back (Word's \v, \u2028…).
+    parts = text.splitlines() if "\n" in text or len(text.splitlines()) > 1 else text.split(";")
     return [part.strip(" -•\t") for part in parts if part.strip(" -•\t")]
 
 
@@ -369,11 +374,18 @@ def _unmark(item: str) -> tuple[str, bool]:
     return item, False
 
 
-def _paper_counts(text: str) -> re.Match | None:
-    """The closing "(Bản chính: 1, Bản sao: 0 …)" of a paper line, if there is one."""
-    match = _PAPER_COUNTS.search(text)
-    if match and re.search(r"\bban (chinh|sao)\s*(:|\d)", _key(match.group(1))):
-        return match
+def _paper_counts(text: str) -> tuple[int, str] | None:
+    """(where it starts, what it holds) of the closing "(Bản chính: 1, Bản sao: 0 …)" of a paper line, if any.
+
+    Brackets are paired, so a form name in brackets ("Mẫu: TK1 (Thông tư 04)") stays inside.
+    """
+    text = text.rstrip()
+    depth = 0
+    for index in range(len(text) - 1, -1, -1) if text.endswith(")") else ():
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            inside = text[index + 1 : -1]
+            return (index, inside) if re.search(r"\bban (chinh|sao)\s*(:|\d)", _key(inside)) else None
     return None
 
 
@@ -469,13 +481,23 @@ def _paper(item: str, errors: list[str], where: str) -> dict:
     paper = {"name": name, "originals": 1, "copies": 0, "form_name": "", "form_url": "", "form": None}
     counts = _paper_counts(name)
     if counts:
-        paper["name"] = name[: counts.start()].strip()
+        start, inside = counts
+        paper["name"] = name[:start].strip()
         paper["originals"] = paper["copies"] = 0
-        for part in _PAPER_SPLIT.split(counts.group(1).strip()):
+        pieces = _PAPER_SPLIT.split(inside.strip())  # part, separator, part, …
+        text_key = None  # a form name or link being read: a piece without a label of its own belongs to it
+        for index in range(0, len(pieces), 2):
+            part = pieces[index]
             label, colon, value = part.partition(":")
-            if not colon and (count := _PAPER_COUNT_PART.match(part.strip())):
+            count = None if colon else _PAPER_COUNT_PART.match(part.strip())
+            if count and _PAPER_LABELS.get(_key(count.group(1))) in ("originals", "copies"):
                 label, colon, value = count.group(1), ":", count.group(2)  # "Bản chính 1"
             key = _PAPER_LABELS.get(_key(label)) if colon else None
+            if key is None and text_key:
+                # "Mẫu: Tờ khai - Mẫu 01", "Mẫu: TK1, ban hành kèm …"
+                paper[text_key] = (paper[text_key] + pieces[index - 1] + part).strip()
+                continue
+            text_key = key if key in ("form_name", "form_url") else None
             if key is None:
                 errors.append(
                     f"{where}: không hiểu “{part.strip()}” trong ngoặc (dùng “Bản chính: 1, Bản sao: 0, Mẫu: tên tệp, "

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from sites.text import fold
 
 from .models import PROCEDURE_CODE_RE, TIME_UNITS, Channel, OnlineLevel, ProcedureStatus
-from .records import normal_time
+from .records import lines, normal_time
 
 _CODE = re.compile(PROCEDURE_CODE_RE)
 _UNIT_ALIASES = {fold(u): u for u in TIME_UNITS} | {"ngay lam viec": "ngày làm việc", "ngay": "ngày"}
@@ -46,13 +46,25 @@ def _key(value) -> str:
 
 
 def _str(value) -> str:
-    return str(value).strip() if value is not None else ""
+    # NUL ("\u0000" in the JSON) is no text anyone typed, and PostgreSQL refuses to store it.
+    return str(value).replace("\x00", "").strip() if value is not None else ""
+
+
+def _list(value, what: str, errors: list[str]) -> list:
+    """A list of the record; a number, text or object where a list belongs is reported, not iterated."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        errors.append(f"{what} không đúng cấu trúc (cần một danh sách [ … ]).")
+        return []
+    return value
 
 
 def _names(rows, key) -> list[str]:
     if not isinstance(rows, list):
         return []
-    return [_str(row.get(key)) for row in rows if isinstance(row, dict) and _str(row.get(key))]
+    # One item per line, as the one-per-line columns store and read them back (records.lines).
+    return [line for row in rows if isinstance(row, dict) for line in lines(_str(row.get(key)))]
 
 
 def parse_channel(value) -> int | None:
@@ -82,10 +94,16 @@ def parse_count(value, what: str, errors: list[str]) -> int:
     if text == "":
         return 0
     try:
-        number = int(Decimal(text.replace(",", ".")))
+        amount = Decimal(text.replace(",", "."))
     except (InvalidOperation, ValueError):
+        amount = Decimal("NaN")
+    if not amount.is_finite():
         errors.append(f"{what} “{text}” không phải là số.")
         return 0
+    if amount.adjusted() >= 9:  # a billion or more; int() of "1e9999999" would run for hours
+        errors.append(f"{what} quá lớn ({text}).")
+        return 0
+    number = int(amount)
     if number < 0:
         errors.append(f"{what} không được âm ({text}).")
     return number
@@ -99,6 +117,9 @@ def parse_fee(value, errors: list[str]) -> int:
         return 0
     if not re.fullmatch(r"-?\d+", digits):
         errors.append(f"Số tiền phí, lệ phí “{text}” không phải là số.")
+        return 0
+    if len(digits.lstrip("-").lstrip("0")) > 15:  # int() refuses over 4,300 digits; no fee is this large
+        errors.append(f"Số tiền phí, lệ phí “{text}” quá lớn.")
         return 0
     amount = int(digits)
     if amount < 0:
@@ -131,8 +152,8 @@ def parse_date(value, errors: list[str]) -> str:
     return ""
 
 
-def _step_names(group: dict) -> list[str]:
-    steps = group.get("TRINHTU") or []
+def _step_names(group: dict, errors: list[str]) -> list[str]:
+    steps = _list(group.get("TRINHTU"), "Trình tự thực hiện, danh sách bước", errors)
     return [_str(s.get("TENTRINHTU")) for s in steps if isinstance(s, dict) and _str(s.get("TENTRINHTU"))]
 
 
@@ -171,7 +192,7 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
         errors.append(f"Tình trạng “{_str(raw.get('TRANGTHAI'))}” không hợp lệ (Còn hiệu lực, Đã bãi bỏ).")
 
     methods = []
-    for n, way in enumerate(raw.get("CACHTHUCTHUCHIEN") or [], start=1):
+    for n, way in enumerate(_list(raw.get("CACHTHUCTHUCHIEN"), "Cách thức thực hiện", errors), start=1):
         if not isinstance(way, dict):
             errors.append(f"Cách thức thực hiện thứ {n} không đúng cấu trúc.")
             continue
@@ -182,7 +203,7 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
                 "(1 trực tiếp, 2 trực tuyến, 3 bưu chính công ích)."
             )
             continue
-        for time in way.get("THOIGIAN") or [{}]:
+        for time in _list(way.get("THOIGIAN"), f"Cách thức thực hiện thứ {n}: thời gian", errors) or [{}]:
             if not isinstance(time, dict):
                 errors.append(f"Cách thức thực hiện thứ {n}: thời gian không đúng cấu trúc.")
                 continue
@@ -193,7 +214,7 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
                 )
                 unit = "ngày làm việc"
             fees = []
-            for fee in time.get("PHILEPHI") or []:
+            for fee in _list(time.get("PHILEPHI"), f"Cách thức thực hiện thứ {n}: phí, lệ phí", errors):
                 if not isinstance(fee, dict):
                     continue
                 amount = parse_fee(fee.get("SOTIEN"), errors)
@@ -211,7 +232,7 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
             )
 
     dossier = []
-    for group in raw.get("THANHPHANHOSO") or []:
+    for group in _list(raw.get("THANHPHANHOSO"), "Thành phần hồ sơ", errors):
         if not isinstance(group, dict):
             continue
         papers = [
@@ -223,7 +244,7 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
                 "form_url": _str(paper.get("URL")),
                 "form": None,
             }
-            for paper in group.get("GIAYTO") or []
+            for paper in _list(group.get("GIAYTO"), "Thành phần hồ sơ, danh sách giấy tờ", errors)
             if isinstance(paper, dict) and _str(paper.get("TENGIAYTO"))
         ]
         dossier.append({"case": _str(group.get("TRUONGHOP")), "papers": papers})
@@ -242,16 +263,16 @@ def record_from_national(raw) -> tuple[dict, list[str]]:
         "steps": [
             {
                 "case": _str(group.get("TRUONGHOP")),
-                "steps": _step_names(group),
+                "steps": _step_names(group, errors),
             }
-            for group in raw.get("TRINHTUTHUCHIEN") or []
+            for group in _list(raw.get("TRINHTUTHUCHIEN"), "Trình tự thực hiện", errors)
             if isinstance(group, dict)
         ],
         "methods": methods,
         "dossier": dossier,
         "legal_basis": [
             {"number": _str(row.get("SOVANBAN")), "title": _str(row.get("TENVANBAN"))}
-            for row in raw.get("CANCUPHAPLY") or []
+            for row in _list(raw.get("CANCUPHAPLY"), "Căn cứ pháp lý", errors)
             if isinstance(row, dict) and (_str(row.get("SOVANBAN")) or _str(row.get("TENVANBAN")))
         ],
         "online_level": online_level or OnlineLevel.NONE,

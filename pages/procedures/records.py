@@ -64,6 +64,9 @@ def normal_time(value) -> str:
         amount = Decimal(str(value).replace(",", ".").strip())
     except (InvalidOperation, ValueError):
         return ""
+    # "Infinity", "NaN" and "1e9999999" are no time limit; int() of the last would run for hours.
+    if not amount.is_finite() or (amount and not -20 < amount.adjusted() < 20):
+        return ""
     if amount == amount.to_integral_value():
         return str(int(amount))
     return format(amount.normalize(), "f")

@@ -6,6 +6,7 @@ database work (setup and checks) between scenarios, since the live server reads 
 Admin elements are found by ids, names, hrefs and data attributes, never by the (translatable) labels.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,7 +25,7 @@ from pages.videos.models import VideoIndexPage, VideoPage
 from sites import services
 from sites.models import Commune
 from tests.browser.test_video_playback import _serve_media_from_disk
-from tests.factories import make_officer
+from tests.factories import make_officer, totp_code
 
 # The live server reads committed data; serialized rollback restores Wagtail's root page after each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -61,13 +62,26 @@ def png_file(tmp_path, name, colour, size=(640, 360)):
     return path
 
 
-def log_in(page, site, username):
-    """Log in through the admin login form on the commune's own hostname."""
+def log_in(page, site, username, totp_key=None):
+    """Log in through the admin login form on the commune's own hostname.
+
+    totp_key: the hex key of the account's authenticator app (province admins, operators): the code
+    it shows now is typed on the two-factor page that follows the password."""
     page.goto(f"{site}/admin/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form button[type=submit]").first.click()
+    if totp_key is not None:
+        enter_totp_code(page, totp_key)
     page.wait_for_url(f"{site}/admin/")
+
+
+def enter_totp_code(page, totp_key):
+    """On the two-factor verify page, type the code the authenticator app would show now."""
+    page.wait_for_url(re.compile(r"/admin/hai-lop/xac-minh/"))
+    page.fill("#id_code", totp_code(totp_key))
+    with page.expect_navigation():
+        page.locator("#nut-xac-minh-hai-lop").click()
 
 
 def quick_action(page, href):

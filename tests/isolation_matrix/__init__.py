@@ -1,0 +1,1 @@
+"""The isolation matrix: every URL pattern × every role × one object of each kind owned by commune B."""
