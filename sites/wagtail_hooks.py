@@ -54,6 +54,7 @@ from wagtailmedia.views import media as media_views
 from . import (
     admin_views,  # noqa: F401  (registers the commune management area)
     audit,
+    references,
     two_factor,  # noqa: F401  (registers the "Xác thực hai lớp" account panel)
 )
 from .admin_gate import SCOPED_VIEWS
@@ -504,7 +505,8 @@ def scope_admin_api(router):
 # A form's chooser fields (a banner's image, a menu item's page…) accept any id of the install and
 # show it back on error; Wagtail offers no hook (found by the isolation matrix). Every admin model
 # form, its inline forms included, refuses another commune's page, file or collection after its own
-# checks ran (so their messages stay), and its choosers never display one.
+# checks ran (so their messages stay), and its choosers never display one. Ids inside rich text and
+# StreamField values are checked the same way by sites.references.
 CHOICE_REFUSED = _("Không chọn được nội dung của xã/phường khác.")
 
 
@@ -569,12 +571,32 @@ def _scoped_model_form_init(self, *args, **kwargs):
 
 def _scoped_model_form_full_clean(self):
     _wagtail_model_form_full_clean(self)
-    for form, allowed in getattr(self, "_xaso_allowed", ()):
+    checked = getattr(self, "_xaso_allowed", None)
+    for form, allowed in checked or ():
         _refuse_foreign_choices(form, allowed)
+    if checked is not None:
+        # Ids inside rich text and StreamField values (links, embedded images, chooser blocks).
+        references.refuse_foreign_references([form for form, _allowed in checked], self.for_user)
 
 
 WagtailAdminModelForm.__init__ = _scoped_model_form_init
 WagtailAdminModelForm.full_clean = _scoped_model_form_full_clean
+
+
+# --- Public rich text: only the page's own commune ------------------------------------------
+# order=100: after Wagtail's own page, document and image handlers, which these replace.
+
+
+@hooks.register("register_rich_text_features", order=100)
+def register_commune_rich_text_handlers(features):
+    features.register_link_type(references.CommunePageLinkHandler)
+    features.register_link_type(references.CommuneDocumentLinkHandler)
+    features.register_embed_type(references.CommuneImageEmbedHandler)
+
+
+@hooks.register("before_serve_page")
+def rich_text_of_the_served_page(page, request, serve_args, serve_kwargs):
+    references.serving_page(page)
 
 
 # --- Dashboard --------------------------------------------------------------------
