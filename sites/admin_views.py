@@ -33,7 +33,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.models import Site
 from wagtail.permissions import policy_registry
 
-from . import services
+from . import services, two_factor
 from .models import Commune, FormerUnit, Province
 from .tenancy import scope_for_user
 from .text import fold, search_words, vn_sort_key
@@ -48,6 +48,7 @@ LABEL_ADD_OFFICER = "Thêm cán bộ"
 LABEL_ARCHIVE = "Lưu trữ"
 LABEL_MANAGE_PAGES = "Quản lý trang"
 LABEL_VIEW_SITE = "Xem trang"
+LABEL_RESET_TWO_FACTOR = "Đặt lại xác thực hai lớp"
 
 OFFICER_ROLES = (services.ROLE_EDITOR, services.ROLE_APPROVER)
 
@@ -121,6 +122,7 @@ def _error_field(message: str, fields) -> str | None:
         ("Mã đơn vị", "code"),
         ("Loại đơn vị", "kind"),
         ("Thiếu tên", "name"),
+        ("Tên đơn vị cũ", "former_units"),
         ("Tên", "name"),
         ("Địa chỉ thư điện tử", "email"),
         ("Tên đăng nhập", "username"),
@@ -488,11 +490,24 @@ def officer_accounts(commune: Commune):
     return get_user_model().objects.filter(groups__in=group_ids).distinct()
 
 
+def is_plain_officer(user) -> bool:
+    """An editor or approver and nothing more: never an operator or a province admin, whose recovery
+    (2FA reset) is the operator's job from the command line."""
+    return not user.is_superuser and not scope_for_user(user).province_ids
+
+
+def resettable_officer(commune: Commune, user_pk):
+    """The commune's officer whose 2FA a province admin may reset, or None."""
+    officer = officer_accounts(commune).filter(pk=user_pk).first()
+    return officer if officer is not None and is_plain_officer(officer) else None
+
+
 def officers_of(commune: Commune) -> list[dict]:
     """Each account in the commune's editors or approvers group, with its roles."""
     groups = _officer_groups(commune)
     users = sorted(officer_accounts(commune).prefetch_related("groups"), key=officer_sort_key)
     locked = services.locked_out_usernames(u.get_username() for u in users)
+    with_device = two_factor.users_with_device(u.pk for u in users)
     rows = []
     for user in users:
         member_of = {g.pk for g in user.groups.all()}
@@ -503,6 +518,9 @@ def officers_of(commune: Commune) -> list[dict]:
                 "roles": roles,
                 "locked_out": user.get_username() in locked,
                 "unlock_url": url("unlock_officer", commune.pk, user.pk),
+                "two_factor": user.pk in with_device,
+                "two_factor_resettable": user.pk in with_device and is_plain_officer(user),
+                "two_factor_reset_url": url("reset_two_factor", commune.pk, user.pk),
             }
         )
     return rows
@@ -566,6 +584,7 @@ class CommuneDetailView(CommuneObjectMixin, PermissionCheckedMixin, WagtailAdmin
             officer_form=kwargs.get("officer_form") or self.get_officer_form(),
             add_officer_url=url("add_officer", commune.pk),
             can_add_officer=can_change and commune.is_active,
+            can_reset_two_factor=can_change,
             archive_url=url("archive", commune.pk) if can_change and commune.is_active else "",
         )
         return context
@@ -636,6 +655,62 @@ class CommuneOfficerUnlockView(CommuneDetailView):
         services.officer_unlock(officer.get_username())
         messages.success(request, f"Đã mở khóa đăng nhập cho {officer.get_username()}.")
         return redirect(url("detail", commune.pk) + "#can-bo")
+
+
+class CommuneOfficerTwoFactorResetView(
+    CommuneObjectMixin, PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """GET: what resetting an officer's two-factor authentication means; POST: do it (two_factor.reset).
+
+    For an officer who lost their phone. Only the commune's own editors and approvers: anyone else
+    (another commune's officer, a province admin, an operator) is 404 here.
+    """
+
+    model = Commune
+    permission_required = "change"
+    template_name = "sites/admin/officer_two_factor_reset.html"
+    header_icon = "key"
+
+    def load_officer(self):
+        self.officer = resettable_officer(self.object, self.kwargs["user_pk"])
+        if self.officer is None:
+            raise Http404("Không có cán bộ này trong xã/phường.")
+
+    def get(self, request, *args, **kwargs):
+        self.load_officer()
+        return super().get(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{LABEL_RESET_TWO_FACTOR} – {self.officer.get_username()}"
+
+    def get_breadcrumbs_items(self):
+        return super().get_breadcrumbs_items() + [{"url": "", "label": LABEL_RESET_TWO_FACTOR}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            commune=self.object,
+            officer=self.officer,
+            device=two_factor.confirmed_device(self.officer),
+            reset_url=url("reset_two_factor", self.object.pk, self.officer.pk),
+            detail_url=url("detail", self.object.pk) + "#can-bo",
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.load_officer()
+        username = self.officer.get_username()
+        removed = two_factor.reset(self.officer, by=request.user)
+        if removed:
+            messages.success(
+                request,
+                f"Đã đặt lại xác thực hai lớp cho {username}: đã xóa {removed} ứng dụng xác thực đã đăng ký. "
+                "Từ lần đăng nhập tới, cán bộ chỉ cần mật khẩu; hãy nhắc cán bộ bật lại xác thực hai lớp "
+                "với điện thoại mới (Tài khoản → Xác thực hai lớp).",
+            )
+        else:
+            messages.info(request, f"{username} chưa bật xác thực hai lớp; không có gì để đặt lại.")
+        return redirect(url("detail", self.object.pk) + "#can-bo")
 
 
 # --- Archive ----------------------------------------------------------------------------------
@@ -739,6 +814,10 @@ class CommuneViewSet(ModelViewSet):
         return self.construct_view(CommuneOfficerUnlockView)
 
     @property
+    def reset_two_factor_view(self):
+        return self.construct_view(CommuneOfficerTwoFactorResetView)
+
+    @property
     def archive_view(self):
         return self.construct_view(CommuneArchiveView)
 
@@ -750,6 +829,11 @@ class CommuneViewSet(ModelViewSet):
             path("<int:pk>/", self.detail_view, name="detail"),
             path("<int:pk>/officers/new/", self.add_officer_view, name="add_officer"),
             path("<int:pk>/officers/<int:user_pk>/unlock/", self.unlock_officer_view, name="unlock_officer"),
+            path(
+                "<int:pk>/officers/<int:user_pk>/two-factor-reset/",
+                self.reset_two_factor_view,
+                name="reset_two_factor",
+            ),
             path("<int:pk>/archive/", self.archive_view, name="archive"),
         ]
 

@@ -14,6 +14,7 @@ What is recorded, against which object:
 - xaso.object_permission_added / _removed: the group; one entry per page, collection or site permission row.
 - xaso.account_changed: the user; is_superuser, is_staff or is_active, old and new.
 - xaso.permissions_provisioned: the commune or province; one summary per provisioning run (see provisioning).
+- xaso.two_factor_reset: the user whose 2FA devices were removed (lost phone); how many were removed.
 
 The person who made a change is Wagtail's active log context: every admin view runs inside one
 (wagtail.admin.auth.require_admin_access); command-line changes are the system's.
@@ -343,6 +344,14 @@ def on_account_saved(sender, instance, created, raw=False, **kwargs):
         _entry(instance, "xaso.account_changed", {"changes": changes}, _user_scope(instance))
 
 
+# --- Two-factor recovery -------------------------------------------------------------------------
+
+
+def two_factor_reset(user, *, removed: int, by=None) -> None:
+    """One entry on the account whose 2FA devices a province admin or the operator removed."""
+    _entry(user, "xaso.two_factor_reset", {"removed": removed}, _user_scope(user), user=by)
+
+
 # --- Wiring ---------------------------------------------------------------------------------
 
 
@@ -481,6 +490,13 @@ class PermissionsProvisionedFormatter(_Formatter):
         return text + (f"; bỏ {removed} quyền" if removed else "")
 
 
+class TwoFactorResetFormatter(_Formatter):
+    label = "Đặt lại xác thực hai lớp"
+
+    def describe(self, data):
+        return f"Đặt lại xác thực hai lớp: xóa {data['removed']} ứng dụng xác thực đã đăng ký"
+
+
 FORMATTERS = {
     "xaso.login": LoginFormatter,
     "xaso.logout": LogoutFormatter,
@@ -493,6 +509,7 @@ FORMATTERS = {
     "xaso.object_permission_removed": ObjectPermissionRemovedFormatter,
     "xaso.account_changed": AccountChangedFormatter,
     "xaso.permissions_provisioned": PermissionsProvisionedFormatter,
+    "xaso.two_factor_reset": TwoFactorResetFormatter,
 }
 assert all(action.startswith(AUDIT_ACTION_PREFIX) for action in FORMATTERS)
 

@@ -19,10 +19,12 @@ from pathlib import Path
 from django.db.models import Q
 from wagtail.models import Site
 
+from pages.search_backend import title_norms_deferred
+
 from . import services
 from .models import Commune, Province
 from .services import CommuneSpec, ServiceError
-from .text import is_valid_hostname, vn_slugify
+from .text import is_valid_hostname, os_error_text, vn_slugify
 
 REQUIRED_COLUMNS = ("province", "province_domain", "kind", "name")
 OPTIONAL_COLUMNS = ("code", "hostname", "former_units")
@@ -99,11 +101,11 @@ def _read_source(path_or_file) -> bytes | str:
         except IsADirectoryError:
             raise ImportFileError(f"“{path}” là một thư mục, không phải tệp CSV hay Excel.") from None
         except OSError as exc:
-            raise ImportFileError(f"Không đọc được tệp “{path}”: {exc.strerror or exc}.") from None
+            raise ImportFileError(f"Không đọc được tệp “{path}”: {os_error_text(exc)}.") from None
     try:
         return path_or_file.read()
     except OSError as exc:
-        raise ImportFileError(f"Không đọc được {_display_name(path_or_file)}: {exc.strerror or exc}.") from None
+        raise ImportFileError(f"Không đọc được {_display_name(path_or_file)}: {os_error_text(exc)}.") from None
 
 
 def _table_from_csv(text: str) -> Iterable[tuple[int, list[str]]]:
@@ -304,6 +306,9 @@ def _province_for(row, provinces, domain_lines) -> tuple[Province | None, str]:
     domain = row.province_domain.strip().lower()
     if not slug:
         return None, f"tên tỉnh “{row.province}” không có chữ cái hay chữ số nào."
+    problem = services.province_problem(name, domain)
+    if problem:
+        return None, problem
     if not is_valid_hostname(domain):
         return None, f"tên miền của tỉnh “{row.province_domain}” không hợp lệ (ví dụ đúng: thainguyen.gov.vn)."
     if slug in provinces:
@@ -382,19 +387,21 @@ def commune_import(
             saved[spec.province.slug] = services.province_ensure(name=spec.province.name, domain=spec.province.domain)
 
     report = ImportReport()
-    for row, spec in good:
-        spec = dataclasses.replace(spec, province=saved[spec.province.slug])
-        try:
-            commune, created = services.commune_provision(spec)
-        except ServiceError as exc:
-            raise ServiceError(
-                f"Dòng {row.line}: {exc} Các dòng trước đã được tạo đầy đủ; sửa lỗi rồi nhập lại cùng tệp."
-            ) from exc
-        if created:
-            report.created += 1
-        else:
-            report.already_present += 1
-        report.communes.append(commune)
-        if progress is not None:
-            progress()
+    # Search title norms are refreshed once at the end (two scans of the whole index), not once per commune.
+    with title_norms_deferred():
+        for row, spec in good:
+            spec = dataclasses.replace(spec, province=saved[spec.province.slug])
+            try:
+                commune, created = services.commune_provision(spec)
+            except ServiceError as exc:
+                raise ServiceError(
+                    f"Dòng {row.line}: {exc} Các dòng trước đã được tạo đầy đủ; sửa lỗi rồi nhập lại cùng tệp."
+                ) from exc
+            if created:
+                report.created += 1
+            else:
+                report.already_present += 1
+            report.communes.append(commune)
+            if progress is not None:
+                progress()
     return report

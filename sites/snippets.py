@@ -64,6 +64,14 @@ class CommuneOwnedForm(WagtailAdminModelForm):
                     queryset=communes, label=_("Xã/phường"), help_text=_("Nội dung này thuộc về xã/phường nào.")
                 )
 
+    def _post_clean(self):
+        # The commune before the model's own checks, so clean() can compare with the commune's other rows.
+        if not self.instance.commune_id:
+            commune = self._only_commune or self.cleaned_data.get("commune_choice")
+            if commune is not None:
+                self.instance.commune = commune
+        super()._post_clean()
+
     def save(self, commit=True):
         if not self.instance.commune_id:
             self.instance.commune = self._only_commune or self.cleaned_data.get("commune_choice")

@@ -1,5 +1,6 @@
 """Vietnamese text helpers: the one slug function every part of the product uses."""
 
+import errno
 import re
 import unicodedata
 
@@ -105,3 +106,29 @@ def vn_collation_key(value: str) -> str:
         else:
             codes.append(f"{12 + min(rank, 87):02d}")
     return "".join(codes)[:380] + "00" + "".join(str(t) for t in tones)[:100]
+
+
+# --- Bad input -------------------------------------------------------------------------------
+
+
+def has_control_characters(value: str) -> bool:
+    """True if the text holds control characters (NUL, escape, tab…): none belongs in a name, and
+    PostgreSQL refuses NUL outright, so such a value would fail half-way through a write."""
+    return any(unicodedata.category(ch) == "Cc" for ch in value or "")
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "không có thư mục hoặc tệp này",
+    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """The operating system's reason in Vietnamese (its own strerror is English)."""
+    return _OS_ERRORS.get(exc.errno, f"lỗi hệ điều hành (mã {exc.errno})")

@@ -9,7 +9,9 @@ flushes the session and with it the verification. TwoFactorMiddleware sends an u
 to the setup or verify page. Wrong codes are throttled by django-otp's TOTPDevice (the wait doubles
 after each wrong code); the user sees how long to wait.
 
-Recovery: `python manage.py two_factor reset <tên đăng nhập>` removes a user's devices (reset_devices).
+Recovery: `python manage.py two_factor reset <tên đăng nhập>` (operators) and the "Đặt lại xác thực hai lớp"
+button on a commune's officer list (province admins) both call reset(), which removes the user's devices
+(reset_devices) and records it in the audit trail.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from . import audit
 from .tenancy import scope_for_user
 
 logger = logging.getLogger("xaso.security")
@@ -87,6 +90,11 @@ def confirmed_device(user) -> TOTPDevice | None:
     if not user.is_authenticated:
         return None
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+
+
+def users_with_device(user_ids) -> set[int]:
+    """Which of these users have a confirmed device (one query, for a list of accounts)."""
+    return set(TOTPDevice.objects.filter(user_id__in=list(user_ids), confirmed=True).values_list("user_id", flat=True))
 
 
 def is_verified(user) -> bool:
@@ -224,6 +232,18 @@ def reset_devices(user) -> int:
     return removed
 
 
+def reset(user, *, by=None) -> int:
+    """Recovery after a lost phone: remove the user's devices and write the audit entry (by: who did it;
+    None from the command line). Returns how many devices were removed; nothing is recorded when none."""
+    with transaction.atomic():
+        removed = reset_devices(user)
+        if removed:
+            audit.two_factor_reset(user, removed=removed, by=by)
+    by_name = by.get_username() if by is not None else "dòng lệnh"
+    logger.warning("two_factor reset: %s, đã xóa %d thiết bị, bởi %s", user.get_username(), removed, by_name)
+    return removed
+
+
 # --- Display helpers ------------------------------------------------------------------------------
 
 
@@ -309,7 +329,7 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = re.sub(r"\s+", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", code):
+        if not re.fullmatch(r"[0-9]{6}", code):  # not \d: it also takes Arabic-Indic and other digits
             raise forms.ValidationError("Mã xác thực gồm đúng 6 chữ số, lấy từ ứng dụng xác thực trên điện thoại.")
         return code
 

@@ -18,7 +18,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sites import two_factor
-from tests.factories import make_officer, make_province_admin, make_superuser, totp_code
+from tests.factories import add_totp_device, make_officer, make_province_admin, make_superuser, totp_code
 
 PASSWORD = "mat-khau-thu-1"
 SETUP = "/admin/hai-lop/thiet-lap/"
@@ -379,3 +379,100 @@ def test_reset_command_for_an_officer_and_for_an_unknown_account(commune_a, offi
     assert sign_in(commune_a, "dongdat.bientap").get("/admin/").status_code == 200
     with pytest.raises(CommandError, match="Không có tài khoản “khong-co-ai”"):
         run_command("reset", "khong-co-ai")
+
+
+# --- Recovery: a province admin resets an officer's device in the admin --------------------------------
+
+
+def reset_url(commune, user) -> str:
+    return reverse("communes:reset_two_factor", args=[commune.pk, user.pk])
+
+
+def admin_client(user) -> Client:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)  # with a confirmed device: the second factor counts as done (conftest)
+    return client
+
+
+def reset_entries(user):
+    from wagtail.models import ModelLogEntry
+
+    return ModelLogEntry.objects.filter(action="xaso.two_factor_reset", object_id=str(user.pk))
+
+
+def test_province_admin_resets_an_officers_two_factor_after_confirming(commune_a, officer, province_admin_a):
+    add_totp_device(officer)
+    client = admin_client(province_admin_a)
+    detail = html(client.get(reverse("communes:detail", args=[commune_a.pk])))
+    assert f'id="dat-lai-hai-lop-{officer.pk}"' in detail and reset_url(commune_a, officer) in detail
+
+    confirm = client.get(reset_url(commune_a, officer))
+    assert confirm.status_code == 200
+    assert "Đặt lại xác thực hai lớp của dongdat.bientap" in html(confirm)
+    assert 'id="xac-nhan-dat-lai-hai-lop"' in html(confirm)
+    assert TOTPDevice.objects.filter(user=officer).exists()  # the GET changed nothing
+
+    done = client.post(reset_url(commune_a, officer), follow=True)
+    assert done.redirect_chain[0][0].endswith(reverse("communes:detail", args=[commune_a.pk]) + "#can-bo")
+    assert "Đã đặt lại xác thực hai lớp cho dongdat.bientap: đã xóa 1 ứng dụng xác thực" in messages_of(done)
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    entry = reset_entries(officer).get()
+    assert entry.user_id == province_admin_a.pk and entry.data["removed"] == 1
+    assert entry.data["scope"] == {f"commune:{commune_a.pk}": True, f"province:{commune_a.province_id}": True}
+    assert entry.message == "Đặt lại xác thực hai lớp: xóa 1 ứng dụng xác thực đã đăng ký"
+    # The officer signs in with the password alone now, and the button is gone from the list.
+    assert sign_in(commune_a, "dongdat.bientap").get("/admin/").status_code == 200
+    assert f'id="dat-lai-hai-lop-{officer.pk}"' not in html(client.get(reverse("communes:detail", args=[commune_a.pk])))
+
+
+def test_officer_without_two_factor_has_no_button_and_nothing_to_reset(commune_a, officer, province_admin_a):
+    client = admin_client(province_admin_a)
+    assert f'id="dat-lai-hai-lop-{officer.pk}"' not in html(client.get(reverse("communes:detail", args=[commune_a.pk])))
+    assert "chưa bật xác thực hai lớp" in html(client.get(reset_url(commune_a, officer)))
+    done = client.post(reset_url(commune_a, officer), follow=True)
+    assert "chưa bật xác thực hai lớp; không có gì để đặt lại" in messages_of(done)
+    assert not reset_entries(officer).exists()
+
+
+def test_province_admin_cannot_reset_another_provinces_officer(commune_a, commune_b, province_admin_a, editor_b):
+    device = add_totp_device(editor_b)
+    client = admin_client(province_admin_a)
+    for url in (reset_url(commune_b, editor_b), reset_url(commune_a, editor_b)):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url).status_code == 404, url
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not reset_entries(editor_b).exists()
+
+
+def test_province_admin_cannot_reset_an_operator_or_another_admin(commune_a, province_admin_a):
+    operator = make_superuser(username="vanhanh2")
+    colleague = make_province_admin(commune_a.province, username="quantri.khac")
+    client = admin_client(province_admin_a)
+    for account in (operator, colleague):
+        # Even slipped into the commune's editors group, they are no officers to reset here.
+        account.groups.add(commune_a.editors_group)
+        assert client.get(reset_url(commune_a, account)).status_code == 404
+        assert client.post(reset_url(commune_a, account)).status_code == 404
+        assert TOTPDevice.objects.filter(user=account).exists()
+        assert not reset_entries(account).exists()
+    detail = html(client.get(reverse("communes:detail", args=[commune_a.pk])))
+    assert "dat-lai-hai-lop-" not in detail
+
+
+def test_officer_cannot_reset_anybody(commune_a, officer, approver_a):
+    device = add_totp_device(approver_a)
+    add_totp_device(officer)
+    client = admin_client(officer)
+    for target in (approver_a, officer):
+        response = client.post(reset_url(commune_a, target))
+        assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert TOTPDevice.objects.filter(user=officer).exists()
+    assert not reset_entries(approver_a).exists() and not reset_entries(officer).exists()
+
+
+def test_reset_command_records_the_reset_in_the_audit_trail(commune_a, province_admin_a):
+    run_command("reset", province_admin_a.username)
+    entry = reset_entries(province_admin_a).get()
+    assert entry.user_id is None and entry.data["removed"] == 1  # the command line: the system did it
+    assert entry.data["scope"] == {f"province:{commune_a.province_id}": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -220,6 +221,16 @@ class GuidingDocumentPage(CommunePage):
     class Meta:
         verbose_name = _("Văn bản chỉ đạo điều hành")
         verbose_name_plural = _("Văn bản chỉ đạo điều hành")
+
+    def clean(self):
+        super().clean()
+        # A register that says a document lapsed before it was issued is a typing mistake.
+        for start, message in (
+            (self.date_issued, _("Ngày hết hiệu lực phải sau ngày ban hành (%(date)s).")),
+            (self.date_effective, _("Ngày hết hiệu lực phải sau ngày hiệu lực (%(date)s).")),
+        ):
+            if self.expiry_date and start and self.expiry_date <= start:
+                raise ValidationError({"expiry_date": message % {"date": f"{start:%d/%m/%Y}"}})
 
     def save(self, *args, **kwargs):
         self.number_key = number_key(self.number)

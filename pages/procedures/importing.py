@@ -53,7 +53,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sites.importers import ImportFileError, ImportRejected, xlsx_rows
-from sites.text import fold
+from sites.text import fold, os_error_text
 
 from . import services
 from .models import Channel, OnlineLevel, Procedure, ProcedureStatus, procedure_slug
@@ -151,13 +151,13 @@ def _read_source(path_or_file) -> bytes | str:
         except IsADirectoryError:
             raise ImportFileError(f"“{path}” là một thư mục, không phải tệp.") from None
         except OSError as exc:
-            raise ImportFileError(f"Không đọc được tệp “{path}”: {exc.strerror or exc}.") from None
+            raise ImportFileError(f"Không đọc được tệp “{path}”: {os_error_text(exc)}.") from None
     try:
         if hasattr(path_or_file, "seek"):
             path_or_file.seek(0)  # an uploaded file may have been read once already (size or type checks)
         return path_or_file.read()
     except OSError as exc:
-        raise ImportFileError(f"Không đọc được {_display_name(path_or_file)}: {exc.strerror or exc}.") from None
+        raise ImportFileError(f"Không đọc được {_display_name(path_or_file)}: {os_error_text(exc)}.") from None
 
 
 def read_catalogue_file(path_or_file) -> list[dict]:

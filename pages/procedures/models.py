@@ -24,6 +24,7 @@ from wagtail.fields import StreamField
 from wagtail.url_routing import RouteResult
 
 from pages.models import SectionPage
+from pages.validators import clean_phone_fields
 from sites.models import Province
 from sites.snippets import CommuneOwned, CommuneOwnedForm
 from sites.text import search_words, vn_slugify, vn_sort_key
@@ -302,6 +303,10 @@ class CommuneProcedure(CommuneOwned):
 
     def __str__(self):
         return str(self.procedure)
+
+    def clean(self):
+        super().clean()
+        clean_phone_fields(self, "officer_phone")
 
     @property
     def has_local_details(self) -> bool:

@@ -384,6 +384,7 @@ RULES: dict[str, Rule] = {
         post={"username": "hacked", "role": "editor", "email": "h@example.vn"},
     ),
     "communes:unlock_officer": O("unlock B's officer (GET redirects to the officers)", owner=P1_P2, owner_status=302),
+    "communes:reset_two_factor": O("reset the 2FA of B's officer (GET: the confirmation page)", owner=P1_P2),
     "communes:archive": O("archive B", owner=P1_P2, post={"confirm": "on"}),
     "procedure_catalogue:index": L("province catalogue", owner=P1_P2, owner_sees=True),
     "procedure_catalogue:index_results": L("province catalogue rows", owner=P1_P2, owner_sees=True),

@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from pages.slugs import clean_slugs, unclean_pages
+from sites.management.commands.commune import VietnameseCommand
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Đổi đường dẫn (slug) có dấu hoặc sai quy tắc của các trang thành chữ không dấu; "
         "địa chỉ cũ được chuyển hướng sang địa chỉ mới."

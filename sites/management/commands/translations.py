@@ -1,14 +1,16 @@
-from django.core.management.base import BaseCommand
-
 from cms import translations
+from sites.management.commands.commune import VietnameseCommand
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Bản dịch tiếng Việt của trang quản trị: đồng bộ với mã nguồn (sync) hoặc báo độ phủ (coverage)."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["sync", "coverage"], help="sync: cập nhật locale/vi từ các gói; coverage: thống kê"
+            "action",
+            choices=["sync", "coverage"],
+            metavar="{sync,coverage}",
+            help="sync: cập nhật locale/vi từ các gói; coverage: thống kê",
         )
 
     def handle(self, action, **options):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -11,8 +9,6 @@ from django.utils import timezone
 from sites import two_factor
 from sites.management.commands.commune import VietnameseCommand, VietnameseParser
 from sites.tenancy import scope_for_user
-
-logger = logging.getLogger("xaso.security")
 
 
 def _role(user) -> str:
@@ -51,9 +47,8 @@ class Command(VietnameseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có tài khoản “{username}”.")
-        removed = two_factor.reset_devices(user)
+        removed = two_factor.reset(user)
         when = timezone.localtime().strftime("%d/%m/%Y %H:%M")
-        logger.warning("two_factor reset: %s, đã xóa %d thiết bị, lúc %s", username, removed, when)
         role = _role(user)
         if removed == 0:
             self.stdout.write(f"Tài khoản {username} ({role}) chưa đăng ký ứng dụng xác thực nào; không có gì để xóa.")

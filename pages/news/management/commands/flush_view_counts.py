@@ -4,12 +4,11 @@ Run it from cron or a worker every few minutes, e.g. `*/5 * * * * cd /srv/xaso &
 flush_view_counts`. Views not yet flushed still show on the article (stored count + pending count).
 """
 
-from django.core.management.base import BaseCommand
-
 from pages.news.services import flush_view_counts
+from sites.management.commands.commune import VietnameseCommand
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = "Ghi số lượt xem tin bài đang giữ trong bộ nhớ đệm vào cơ sở dữ liệu (chạy định kỳ bằng cron)."
 
     def handle(self, *args, **options):

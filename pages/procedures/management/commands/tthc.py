@@ -15,12 +15,25 @@ from pages.procedures.services import FIELD_LABELS, CataloguePlan
 from sites import services
 from sites.management.commands.commune import VietnameseCommand, VietnameseParser
 from sites.models import Commune
+from sites.text import os_error_text
 
 LIST_LIMIT = 20  # procedures listed per group unless -v 2
 
 
 def _n(number: int) -> str:
     return f"{number:,}".replace(",", ".")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the output file, or say in Vietnamese why it cannot be written."""
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        raise CommandError(f"Không ghi được tệp “{path}”: thư mục “{path.parent}” không tồn tại.") from None
+    except IsADirectoryError:
+        raise CommandError(f"Không ghi được tệp “{path}”: đường dẫn này là một thư mục; hãy ghi kèm tên tệp.") from None
+    except OSError as exc:
+        raise CommandError(f"Không ghi được tệp “{path}”: {os_error_text(exc)}.") from None
 
 
 class Command(VietnameseCommand):
@@ -167,10 +180,7 @@ class Command(VietnameseCommand):
             self.stdout.write(data.decode("utf-8-sig"), ending="")
             return
         path = Path(output)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp “{path}”: {exc.strerror or exc}.") from None
+        _write(path, data)
         self.stdout.write(
             self.style.SUCCESS(f"Đã xuất {_n(len(records))} thủ tục của {province.name} ra {path} ({format}).")
         )
@@ -179,11 +189,8 @@ class Command(VietnameseCommand):
 
     def handle_generate(self, *, count, output, seed, **_):
         if not 0 < count <= 100_000:
-            raise CommandError("Số thủ tục phải từ 1 đến 100.000.")
+            raise CommandError(f"Số thủ tục phải từ 1 đến 100.000 (đã nhập {count}).")
         records = importing.synthetic_national_records(count, seed=seed)
         path = Path(output)
-        try:
-            path.write_text(json.dumps({"data": records}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"Không ghi được tệp “{path}”: {exc.strerror or exc}.") from None
+        _write(path, (json.dumps({"data": records}, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {_n(count)} thủ tục giả lập trong {path}."))

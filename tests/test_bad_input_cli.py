@@ -1,0 +1,659 @@
+"""Every management command of the project, called with bad values: a Vietnamese refusal, nothing written.
+
+The commands are read from Django (get_commands(), kept to this repository's apps) and each command's
+subcommands from its own parser; every (command, subcommand) needs cases in CASES, so a new command or
+subcommand fails test_every_command_and_subcommand_has_bad_input_cases until someone writes its cases.
+
+Cases already in tests/test_cli.py, tests/test_tthc_import.py and tests/test_two_factor.py (a missing
+commune file, a non-UTF-8 CSV, a bad kind or role, malformed JSON, an unknown 2FA account…) are not
+repeated here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands, load_command_class
+from django.core.management.base import CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupPagePermission, ModelLogEntry, Page, PageLogEntry, Site, Workflow
+
+from pages.procedures.importing import FLAT_COLUMNS
+from pages.procedures.models import CommuneProcedure, Procedure
+from sites import importers
+from sites.models import Commune, FormerUnit, Province
+from tests.conftest import clear_cache
+from tests.factories import (
+    CommuneFactory,
+    ProvinceFactory,
+    add_totp_device,
+    make_officer,
+    make_province_admin,
+    make_superuser,
+)
+from tests.factories_procedures import SAMPLE_FILE, add_catalogue_procedure
+from tests.test_tthc_import import BIRTH_ROW, csv_text, xlsx_bytes
+
+# Letters only Vietnamese uses (đ, ơ, ư, ă, â, ê, ô and the tone marks): a message without one is not Vietnamese.
+VIETNAMESE = re.compile(r"[đơưăâêôàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+# What leaks through when an exception, argparse or the OS speaks instead of the command.
+ENGLISH = (
+    "Error",
+    "error:",
+    "usage:",
+    "invalid",
+    "required",
+    "unrecognized",
+    "expected",
+    "No such file",
+    "Permission denied",
+    "Is a directory",
+    "Traceback",
+    "Exception",
+    "not allowed",
+    "choose from",
+)
+
+HTML = b"<!DOCTYPE html>\n<html><head><title>Trang web</title></head><body><p>Xin ch\xc3\xa0o</p></body></html>\n"
+JUNK = bytes(range(256)) * 4  # not UTF-8, not a known file type
+COMMUNE_HEADER = ",".join(importers.COLUMNS)
+
+
+def commune_csv(*rows: str) -> bytes:
+    return "\n".join([COMMUNE_HEADER, *rows]).encode() + b"\n"
+
+
+def tthc_csv(**changes) -> bytes:
+    row = {**BIRTH_ROW, **changes}
+    return csv_text(list(FLAT_COLUMNS), [[row.get(c, "") for c in FLAT_COLUMNS]]).encode("utf-8")
+
+
+LONG_NAME = "Phú " * 26  # 104 characters
+LONG_EMAIL = "a" * 60 + "@" + ".".join(["tenmien"] * 30) + ".vn"  # 300 characters: valid form, too long to store
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad call: its arguments after the command name, and what the refusal must say.
+
+    "{file}" in args is a file written from `file` (name, bytes) in the test's folder, "{dir}" that folder.
+    """
+
+    id: str
+    args: tuple[str, ...]
+    says: tuple[str, ...]
+    file: tuple[str, bytes] | None = None
+
+
+def C(id, args, *says, file=None):  # noqa: E743
+    return Case(id, tuple(args), tuple(says), file)
+
+
+# (command, subcommand) -> cases; subcommand None for a command without subcommands, or for calls
+# that go wrong before any subcommand is chosen.
+CASES: dict[tuple[str, str | None], list[Case]] = {
+    ("commune", None): [
+        C("unknown-subcommand", ["xoa"], "không có lựa chọn 'xoa'"),
+    ],
+    ("commune", "create"): [
+        C("missing-province", ["create", "--name", "Phú Lạc"], "thiếu tham số bắt buộc: --province"),
+        C("empty-province", ["create", "--province", "", "--name", "Phú Lạc"], "Không tìm thấy tỉnh/thành phố “”"),
+        C("province-slug-typo", ["create", "--province", "thai-nguyenn", "--name", "Phú Lạc"], "“thai-nguyenn”"),
+        C("name-of-symbols", ["create", "--province", "thai-nguyen", "--name", "!!!"], "“!!!”", "chữ cái"),
+        C("name-too-long", ["create", "--province", "thai-nguyen", "--name", LONG_NAME], "dài quá 100 ký tự"),
+        C("name-with-nul", ["create", "--province", "thai-nguyen", "--name", "Phú\x00Lạc"], "ký tự điều khiển"),
+        C("kind-unknown", ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--kind", "huyện"], "“huyện”"),
+        C("code-letters", ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--code", "12ab"], "“12ab”"),
+        C(
+            "code-too-long",
+            ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--code", "123456789012"],
+            "“123456789012”",
+            "10 chữ số",
+        ),
+        C(
+            "code-taken",
+            ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--code", "01234"],
+            "“01234”",
+            "đã được dùng",
+        ),
+        C(
+            "hostname-with-space",
+            ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--hostname", "phu lac.vn"],
+            "“phu lac.vn”",
+            "không hợp lệ",
+        ),
+        C(
+            "hostname-taken",
+            ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--hostname", "dongdat.thainguyen.gov.vn"],
+            "“dongdat.thainguyen.gov.vn”",
+            "đã được dùng",
+        ),
+        C(
+            "former-unit-too-long",
+            ["create", "--province", "thai-nguyen", "--name", "Phú Lạc", "--former", "Xã " + "Phú Lạc " * 25],
+            "Tên đơn vị cũ",
+            "dài quá 150 ký tự",
+        ),
+        C("option-without-value", ["create", "--province"], "tham số --province cần một giá trị"),
+    ],
+    ("commune", "import"): [
+        C("missing-file-argument", ["import"], "thiếu tham số bắt buộc: TỆP"),
+        C("directory", ["import", "{dir}"], "là một thư mục"),
+        C("html-named-csv", ["import", "{file}"], "Dòng 1", "<!DOCTYPE html>", "không rõ", file=("xa.csv", HTML)),
+        C("html-named-xlsx", ["import", "{file}"], "Dòng 1", "không rõ", file=("xa.xlsx", HTML)),
+        C("broken-xlsx", ["import", "{file}"], "Không mở được", "Excel", file=("xa.xlsx", b"PK\x03\x04junk")),
+        C("empty-file", ["import", "{file}"], "trống", "dòng tiêu đề", file=("xa.csv", b"")),
+        C("header-only", ["import", "{file}"], "không có dòng dữ liệu", file=("xa.csv", commune_csv())),
+        C("binary-junk", ["import", "{file}"], "không phải văn bản UTF-8", file=("xa.csv", JUNK)),
+        C(
+            "missing-column",
+            ["import", "{file}"],
+            "Dòng 1",
+            "thiếu cột bắt buộc province_domain",
+            file=("xa.csv", "province,kind,name\nThái Nguyên,xã,Phú Lạc\n".encode()),
+        ),
+        C(
+            "column-twice",
+            ["import", "{file}"],
+            "cột “name” xuất hiện hai lần",
+            file=("xa.csv", "province,province_domain,kind,name,name\nThái Nguyên,thainguyen.gov.vn,xã,A,B\n".encode()),
+        ),
+        C(
+            "bad-hostname-in-row",
+            ["import", "{file}"],
+            "Dòng 3",
+            "“phu_lac.thainguyen.gov.vn”",
+            file=(
+                "xa.csv",
+                commune_csv(
+                    "Thái Nguyên,thainguyen.gov.vn,xã,Yên Ninh,,,",
+                    "Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,,phu_lac.thainguyen.gov.vn,",
+                ),
+            ),
+        ),
+        C(
+            "code-with-letters-in-row",
+            ["import", "{file}"],
+            "Dòng 2",
+            "“0x12”",
+            file=("xa.csv", commune_csv("Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,0x12,,")),
+        ),
+        C(
+            "code-too-long-in-row",
+            ["import", "{file}"],
+            "Dòng 2",
+            "10 chữ số",
+            file=("xa.csv", commune_csv("Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,123456789012,,")),
+        ),
+        C(
+            "province-name-too-long",
+            ["import", "{file}"],
+            "Dòng 2",
+            "dài quá 100 ký tự",
+            file=("xa.csv", commune_csv(f"Tỉnh {'Thái Nguyên ' * 10},thaimoi.gov.vn,xã,Phú Lạc,,,")),
+        ),
+        C(
+            "province-domain-too-long",
+            ["import", "{file}"],
+            "Dòng 2",
+            "dài quá 200 ký tự",
+            file=("xa.csv", commune_csv(f"Tỉnh Mới,{'tinhmoi.' * 30}gov.vn,xã,Phú Lạc,,,")),
+        ),
+        C(
+            "province-domain-of-another-province",
+            ["import", "{file}"],
+            "Dòng 2",
+            "“thainguyen.gov.vn”",
+            file=("xa.csv", commune_csv("Bắc Kạn,thainguyen.gov.vn,xã,Phú Lạc,,,")),
+        ),
+        C(
+            "former-unit-too-long-in-row",
+            ["import", "{file}"],
+            "Dòng 2",
+            "dài quá 150 ký tự",
+            file=("xa.csv", commune_csv(f"Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,,,{'Xã Yên Ninh ' * 15}")),
+        ),
+        C(
+            "nul-in-a-cell",
+            ["import", "{file}"],
+            "Dòng 2",
+            file=("xa.csv", commune_csv("Thái Nguyên,thainguyen.gov.vn,xã,Phú\x00Lạc,,,")),
+        ),
+        C(
+            "same-commune-twice",
+            ["import", "{file}"],
+            "Dòng 3",
+            "trùng với dòng 2",
+            file=(
+                "xa.csv",
+                commune_csv(
+                    "Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,,,", "Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,,,"
+                ),
+            ),
+        ),
+        C(
+            "cells-outside-the-columns",
+            ["import", "{file}"],
+            "Dòng 2",
+            "nằm ngoài các cột",
+            file=("xa.csv", commune_csv("Thái Nguyên,thainguyen.gov.vn,xã,Phú Lạc,,,,thừa")),
+        ),
+        C(
+            "xlsx-with-a-bad-row",
+            ["import", "{file}"],
+            "Dòng 3",
+            "“làng”",
+            file=(
+                "xa.xlsx",
+                xlsx_bytes(
+                    [
+                        list(importers.COLUMNS),
+                        ["Thái Nguyên", "thainguyen.gov.vn", "xã", "Phú Lạc"],
+                        ["Thái Nguyên", "thainguyen.gov.vn", "làng", "Yên Ninh"],
+                    ]
+                ),
+            ),
+        ),
+        C(
+            "dry-run-of-a-bad-file",
+            ["import", "{file}", "--dry-run"],
+            "Dòng 2",
+            "Thiếu tên xã/phường",
+            file=("xa.csv", commune_csv("Thái Nguyên,thainguyen.gov.vn,xã,,,,")),
+        ),
+    ],
+    ("commune", "list"): [
+        C("unknown-province", ["list", "--province", "Hà Tây"], "Không tìm thấy tỉnh/thành phố “Hà Tây”"),
+        C("extra-argument", ["list", "thai-nguyen"], "không hiểu tham số: thai-nguyen"),
+    ],
+    ("commune", "archive"): [
+        C("missing-commune", ["archive"], "thiếu tham số bắt buộc: XÃ"),
+        C("empty-commune", ["archive", ""], "Không tìm thấy xã/phường “”"),
+        C("unknown-province-part", ["archive", "bac-kan/dong-dat"], "“bac-kan/dong-dat”"),
+        C("two-communes", ["archive", "dong-dat", "phu-luong"], "không hiểu tham số: phu-luong"),
+    ],
+    ("commune", "refresh"): [
+        C(
+            "unknown-commune-among-good-ones",
+            ["refresh", "dong-dat", "khong-co"],
+            "Không tìm thấy xã/phường “khong-co”",
+        ),
+        C("unknown-option", ["refresh", "--all"], "không hiểu tham số: --all"),
+    ],
+    ("commune", "officer"): [
+        C(
+            "no-commune-nor-province",
+            ["officer", "--username", "x1", "--email", "x@a.vn", "--role", "editor"],
+            "cần một trong các tham số: --commune --province",
+        ),
+        C(
+            "missing-username",
+            ["officer", "--commune", "dong-dat", "--email", "x@a.vn", "--role", "editor"],
+            "thiếu tham số bắt buộc: --username",
+        ),
+        C(
+            "unknown-commune",
+            ["officer", "--commune", "dong-dat-moi", "--username", "x1", "--email", "x@a.vn", "--role", "editor"],
+            "Không tìm thấy xã/phường “dong-dat-moi”",
+        ),
+        C(
+            "unknown-province",
+            ["officer", "--province", "Hà Tây", "--username", "x1", "--email", "x@a.vn", "--role", "province-admin"],
+            "Không tìm thấy tỉnh/thành phố “Hà Tây”",
+        ),
+        C(
+            "editor-of-a-province",
+            ["officer", "--province", "thai-nguyen", "--username", "x1", "--email", "x@a.vn", "--role", "editor"],
+            "cần chỉ rõ xã/phường",
+        ),
+        C(
+            "username-with-spaces",
+            ["officer", "--commune", "dong-dat", "--username", "nguyen van a", "--email", "x@a.vn", "--role", "editor"],
+            "Tên đăng nhập chỉ gồm",
+            "“nguyen van a” không dùng được",
+        ),
+        C(
+            "username-too-long",
+            ["officer", "--commune", "dong-dat", "--username", "a" * 151, "--email", "x@a.vn", "--role", "editor"],
+            "tối đa 150 ký tự",
+        ),
+        C(
+            "email-too-long",
+            ["officer", "--commune", "dong-dat", "--username", "x1", "--email", LONG_EMAIL, "--role", "editor"],
+            "Địa chỉ thư điện tử",
+            "dài quá 254 ký tự",
+        ),
+        C(
+            "operator-account",
+            ["officer", "--commune", "dong-dat", "--username", "vanhanh", "--email", "v@a.vn", "--role", "editor"],
+            "“vanhanh”",
+            "tài khoản vận hành",
+        ),
+        C(
+            "account-of-another-province",
+            ["officer", "--commune", "dong-dat", "--username", "bientap.b", "--email", "b@a.vn", "--role", "editor"],
+            "“bientap.b”",
+            "đơn vị khác",
+        ),
+        C(
+            "weak-password-for-an-existing-officer",
+            [
+                *("officer", "--commune", "dong-dat", "--username", "bientap.a", "--email", "a@a.vn"),
+                *("--role", "approver", "--password", "123"),
+            ],
+            "Mật khẩu chưa đủ mạnh",
+        ),
+        C(
+            "role-unknown",
+            ["officer", "--commune", "dong-dat", "--username", "x1", "--email", "x@a.vn", "--role", "chủ tịch"],
+            "Vai trò “chủ tịch” không hợp lệ",
+        ),
+    ],
+    ("two_factor", None): [
+        C("missing-subcommand", [], "thiếu tham số bắt buộc: {reset}"),
+        C("unknown-subcommand", ["xoa", "quantri.thainguyen"], "không có lựa chọn 'xoa'"),
+    ],
+    ("two_factor", "reset"): [
+        C("missing-username", ["reset"], "thiếu tham số bắt buộc: TÊN_ĐĂNG_NHẬP"),
+        C("empty-username", ["reset", ""], "Không có tài khoản “”"),
+        C("full-name-instead-of-username", ["reset", "Nguyễn Văn A"], "Không có tài khoản “Nguyễn Văn A”"),
+        C("two-usernames", ["reset", "quantri.thainguyen", "bientap.a"], "không hiểu tham số: bientap.a"),
+    ],
+    ("translations", None): [
+        C("missing-action", [], "thiếu tham số bắt buộc: {sync,coverage}"),
+        C("unknown-action", ["xoa"], "không có lựa chọn 'xoa'"),
+    ],
+    ("translations", "sync"): [C("unknown-option", ["sync", "--all"], "không hiểu tham số: --all")],
+    ("translations", "coverage"): [C("extra-argument", ["coverage", "vi"], "không hiểu tham số: vi")],
+    ("seed_demo", None): [
+        C("extra-argument", ["--logins", "dong-dat"], "không hiểu tham số: dong-dat"),
+        C("unknown-option", ["--password", "x"], "không hiểu tham số: --password x"),
+    ],
+    ("fix_slugs", None): [
+        C("extra-argument", ["--dry-run", "tin-tuc"], "không hiểu tham số: tin-tuc"),
+        C("unknown-option", ["--all"], "không hiểu tham số: --all"),
+    ],
+    ("flush_view_counts", None): [C("extra-argument", ["5"], "không hiểu tham số: 5")],
+    ("renditions", None): [
+        C("unknown-commune", ["--commune", "khong-co"], "Không tìm thấy xã/phường “khong-co”"),
+        C("unknown-province-part", ["--commune", "bac-kan/dong-dat"], "Không tìm thấy xã/phường “bac-kan/dong-dat”"),
+        C("commune-without-value", ["--commune"], "tham số --commune cần một giá trị"),
+        C("extra-argument", ["dong-dat"], "không hiểu tham số: dong-dat"),
+    ],
+    ("tthc", None): [C("unknown-subcommand", ["xoa"], "không có lựa chọn 'xoa'")],
+    ("tthc", "import"): [
+        C("missing-province", ["import", "{file}"], "thiếu tham số bắt buộc: --province", file=("t.json", b"{}")),
+        C("missing-file-argument", ["import", "--province", "thai-nguyen"], "thiếu tham số bắt buộc: TỆP"),
+        C(
+            "unknown-province",
+            ["import", str(SAMPLE_FILE), "--province", "Bắc Kạn"],
+            "Không tìm thấy tỉnh/thành phố “Bắc Kạn”",
+        ),
+        C("nonexistent-file", ["import", "{dir}/khong-co.json", "--province", "thai-nguyen"], "Không tìm thấy tệp"),
+        C("directory", ["import", "{dir}", "--province", "thai-nguyen"], "là một thư mục"),
+        C(
+            "html-named-json",
+            ["import", "{file}", "--province", "thai-nguyen"],
+            "“t.json”",
+            file=("t.json", HTML),
+        ),
+        C("html-named-xlsx", ["import", "{file}", "--province", "thai-nguyen"], "“t.xlsx”", file=("t.xlsx", HTML)),
+        C(
+            "binary-junk",
+            ["import", "{file}", "--province", "thai-nguyen"],
+            "không phải văn bản UTF-8",
+            file=("t.csv", JUNK),
+        ),
+        C(
+            "csv-missing-column",
+            ["import", "{file}", "--province", "thai-nguyen"],
+            "Dòng 1",
+            "thiếu cột bắt buộc linhVuc",
+            file=(
+                "t.csv",
+                csv_text(
+                    [c for c in FLAT_COLUMNS if c != "linhVuc"],
+                    [[BIRTH_ROW.get(c, "") for c in FLAT_COLUMNS if c != "linhVuc"]],
+                ).encode(),
+            ),
+        ),
+        C(
+            "malformed-date",
+            ["import", "{file}", "--province", "thai-nguyen"],
+            "Dòng 2",
+            "“31/02/2025”",
+            file=("t.csv", tthc_csv(ngayCapNhat="31/02/2025")),
+        ),
+        C(
+            "field-too-long",
+            ["import", "{file}", "--province", "thai-nguyen"],
+            "Dòng 2",
+            "Lĩnh vực dài quá 200 ký tự",
+            file=("t.csv", tthc_csv(linhVuc="Hộ tịch " * 30)),
+        ),
+        C(
+            "bad-code",
+            ["import", "{file}", "--province", "thai-nguyen", "--dry-run"],
+            "Dòng 2",
+            "“KS-01”",
+            file=("t.csv", tthc_csv(maThuTuc="KS-01")),
+        ),
+    ],
+    ("tthc", "export"): [
+        C("missing-province", ["export"], "thiếu tham số bắt buộc: --province"),
+        C("unknown-province", ["export", "--province", "Bắc Kạn"], "Không tìm thấy tỉnh/thành phố “Bắc Kạn”"),
+        C("unknown-format", ["export", "--province", "thai-nguyen", "--format", "pdf"], "không có lựa chọn 'pdf'"),
+        C(
+            "output-in-a-missing-folder",
+            ["export", "--province", "thai-nguyen", "-o", "{dir}/khong-co/danh-muc.json"],
+            "Không ghi được tệp",
+            "thư mục “",
+            "/khong-co” không tồn tại",
+        ),
+        C(
+            "output-is-a-folder",
+            ["export", "--province", "thai-nguyen", "-o", "{dir}"],
+            "Không ghi được tệp",
+            "là một thư mục; hãy ghi kèm tên tệp",
+        ),
+    ],
+    ("tthc", "generate"): [
+        C("zero", ["generate", "0", "-o", "{dir}/t.json"], "từ 1 đến 100.000"),
+        C("negative", ["generate", "-5", "-o", "{dir}/t.json"], "-5"),
+        C("too-many", ["generate", "100001", "-o", "{dir}/t.json"], "từ 1 đến 100.000"),
+        C("not-a-number", ["generate", "mười", "-o", "{dir}/t.json"], "tham số N: giá trị 'mười' không hợp lệ"),
+        C("seed-not-a-number", ["generate", "5", "-o", "{dir}/t.json", "--seed", "x"], "giá trị 'x' không hợp lệ"),
+        C("missing-output", ["generate", "5"], "thiếu tham số bắt buộc: -o/--output"),
+        C(
+            "output-in-a-missing-folder",
+            ["generate", "5", "-o", "{dir}/khong-co/t.json"],
+            "Không ghi được tệp",
+            "không tồn tại",
+        ),
+    ],
+}
+
+
+# --- Which commands the project has --------------------------------------------------------------------
+
+
+def _is_project_app(app_name: str) -> bool:
+    try:
+        path = Path(next(c for c in apps.get_app_configs() if c.name == app_name).path).resolve()
+    except StopIteration:
+        return False
+    root = Path(settings.BASE_DIR).resolve()
+    return path.is_relative_to(root) and not {".venv", "site-packages"} & set(path.relative_to(root).parts)
+
+
+def project_commands() -> dict[str, str]:
+    """Command name -> app name, for the commands of this repository's apps."""
+    return {name: app for name, app in get_commands().items() if _is_project_app(app)}
+
+
+def command_instance(name: str):
+    return load_command_class(project_commands()[name], name)
+
+
+def subcommands(name: str) -> list[str | None]:
+    """The command's subcommands (subparsers, or the choices of a positional action); [None] if it has none."""
+    parser = command_instance(name).create_parser("manage.py", name)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return sorted(action.choices)
+        if not action.option_strings and action.choices:
+            return sorted(action.choices)
+    return [None]
+
+
+def test_every_command_and_subcommand_has_bad_input_cases():
+    commands = project_commands()
+    assert {"commune", "tthc", "two_factor", "seed_demo"} <= set(commands)  # the filter finds the project's apps
+    assert "migrate" not in commands and "createsuperuser" not in commands
+    needed = {(name, sub) for name in commands for sub in subcommands(name)}
+    missing = sorted(needed - set(CASES), key=str)
+    assert not missing, f"commands/subcommands without bad-input cases (add them to CASES): {missing}"
+    stale = sorted({key for key in CASES if key[1] is not None} - needed, key=str)
+    assert not stale, f"CASES for commands/subcommands that no longer exist: {stale}"
+    assert all(name in commands for name, _ in CASES)
+
+
+# --- The data the commands could damage -----------------------------------------------------------------
+
+
+COUNTED = (
+    Province,
+    Commune,
+    FormerUnit,
+    Site,
+    Page,
+    Collection,
+    Group,
+    GroupPagePermission,
+    Workflow,
+    get_user_model(),
+    TOTPDevice,
+    Procedure,
+    CommuneProcedure,
+    get_image_model(),
+    get_document_model(),
+    Redirect,
+    ModelLogEntry,
+    PageLogEntry,
+)
+
+
+def counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in COUNTED}
+
+
+def passwords() -> dict[str, str]:
+    return dict(get_user_model().objects.values_list("username", "password"))
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Two provinces with communes, officers, an operator, 2FA devices and a catalogue; rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        clear_cache()
+        province_a = ProvinceFactory(name="Thái Nguyên", domain="thainguyen.gov.vn")
+        province_b = ProvinceFactory(name="Quảng Ngãi", domain="quangngai.gov.vn")
+        add_catalogue_procedure(province_a)
+        commune_a = CommuneFactory(province=province_a, name="Động Đạt", code="01234")
+        CommuneFactory(province=province_a, name="Phú Lương")
+        commune_b = CommuneFactory(province=province_b, name="Tân Phú")
+        make_officer(commune_a, "editor", username="bientap.a")
+        make_officer(commune_b, "editor", username="bientap.b")
+        make_province_admin(province_a, username="quantri.thainguyen")
+        add_totp_device(make_superuser())
+        yield
+        transaction.set_rollback(True)
+    clear_cache()
+
+
+# --- Bad values: a Vietnamese CommandError, nothing written -----------------------------------------------
+
+
+def assert_vietnamese(message: str) -> None:
+    assert VIETNAMESE.search(message), f"not Vietnamese: {message!r}"
+    english = [word for word in ENGLISH if word in message]
+    assert not english, f"English in the message ({english}): {message!r}"
+
+
+def _all_cases():
+    for (command, sub), cases in CASES.items():
+        for case in cases:
+            yield pytest.param(command, case, id=f"{command}-{sub or '_'}-{case.id}")
+
+
+@pytest.mark.usefixtures("world")
+@pytest.mark.parametrize("command, case", list(_all_cases()))
+def test_bad_values_are_refused_in_vietnamese_and_nothing_is_written(db, tmp_path, command, case):
+    file = ""
+    if case.file is not None:
+        name, content = case.file
+        (tmp_path / name).write_bytes(content)
+        file = str(tmp_path / name)
+    args = [arg.replace("{file}", file).replace("{dir}", str(tmp_path)) for arg in case.args]
+    files_before = sorted(tmp_path.rglob("*"))
+    before, hashes = counts(), passwords()
+
+    with pytest.raises(CommandError) as caught:
+        call_command(command, *args, stdout=io.StringIO(), stderr=io.StringIO())
+
+    message = str(caught.value)
+    assert_vietnamese(message)
+    for fragment in case.says:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+    assert counts() == before
+    assert passwords() == hashes  # no account's password was changed either
+    assert sorted(tmp_path.rglob("*")) == files_before  # no file written
+
+
+# --- From a terminal: the same refusal on stderr, exit status 2, never argparse's English ------------------
+
+
+def _terminal_cases():
+    for name in sorted(project_commands()):
+        for sub in subcommands(name):
+            yield pytest.param(name, sub, id=f"{name}-{sub or '_'}")
+
+
+@pytest.mark.parametrize("name, sub", list(_terminal_cases()))
+def test_unknown_option_from_a_terminal_exits_2_with_a_vietnamese_message(db, capsys, name, sub):
+    command = command_instance(name)
+    command._called_from_command_line = True
+    parser = command.create_parser("manage.py", name)
+    argv = [sub] if sub else []
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args([*argv, "--khong-co-tuy-chon"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "không hiểu tham số: --khong-co-tuy-chon" in err or "thiếu tham số bắt buộc" in err, err
+    assert "Cách dùng:" in err and "lỗi:" in err
+    assert_vietnamese(err.replace("--khong-co-tuy-chon", ""))
+
+
+def test_missing_arguments_from_a_terminal_exit_2_and_name_them(db, capsys):
+    command = command_instance("commune")
+    command._called_from_command_line = True
+    parser = command.create_parser("manage.py", "commune")
+    with pytest.raises(SystemExit) as exit_info:
+        parser.parse_args(["officer", "--commune", "dong-dat"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "lỗi: thiếu tham số bắt buộc: --username, --email, --role" in err
+    assert_vietnamese(err)
