@@ -9,8 +9,10 @@ search (pages, images, documents, snippets), on SQLite and PostgreSQL alike.
 After changing how text is folded, run `python manage.py update_index`.
 """
 
+import contextlib
 import copy
 import functools
+from contextvars import ContextVar
 
 from django.db import connection
 from modelsearch.query import SearchQuery
@@ -45,6 +47,47 @@ def _folding_indexer(base):
             return fold_text(super().prepare_value(value))
 
     return FoldingObjectIndexer
+
+
+# While set, the indexes whose title norms wait for one refresh at the end of title_norms_deferred().
+_pending_norms: ContextVar[dict | None] = ContextVar("xaso_pending_title_norms", default=None)
+
+
+@contextlib.contextmanager
+def title_norms_deferred():
+    """Refresh title norms once on leaving, not after every indexed object.
+
+    modelsearch recomputes the norms (average title length over the whole index) after each object it
+    indexes: two scans of the index table per saved page, so creating many pages costs more the bigger
+    the index is. New entries keep title_norm = 1.0, which modelsearch itself reads as "not computed
+    yet", so if this block is interrupted the next refresh (any indexed save) fixes them. Nested blocks
+    leave the refresh to the outermost.
+    """
+    if _pending_norms.get() is not None:
+        yield
+        return
+    pending: dict = {}
+    token = _pending_norms.set(pending)
+    try:
+        yield
+    finally:
+        _pending_norms.reset(token)
+    for index in pending.values():
+        index.refresh_title_norms_now()
+
+
+def _deferring_index(base):
+    class DeferringIndex(base):
+        def _refresh_title_norms(self, full=False):
+            pending = _pending_norms.get()
+            if pending is None or full:
+                return super()._refresh_title_norms(full)
+            pending.setdefault(type(self), self)
+
+        def refresh_title_norms_now(self):
+            super()._refresh_title_norms()
+
+    return DeferringIndex
 
 
 def _folding_compiler(base):
@@ -84,6 +127,7 @@ def backend_class(vendor: str):
     class FoldingBackend(base):
         query_compiler_class = _folding_compiler(compiler)
         autocomplete_query_compiler_class = _folding_compiler(autocomplete)
+        index_class = _deferring_index(base.index_class)
 
         def __init__(self, params):
             if vendor == "postgresql":

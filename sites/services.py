@@ -6,7 +6,9 @@ The CLI, the admin, the importer and the tests all call these functions. Each is
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -14,9 +16,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -24,18 +30,21 @@ from wagtail.models import (
     GroupPagePermission,
     GroupSitePermission,
     Page,
+    PageLogEntry,
     Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from pages.search_backend import title_norms_deferred
 from pages.sections import STANDARD_SECTIONS
 
-from . import audit
+from . import audit, page_cache
 from .models import Commune, FormerUnit, Province
 from .tenancy import forget_hostname, scope_for_user
-from .text import hostname_label, is_valid_hostname, vn_slugify
+from .text import has_control_characters, hostname_label, is_valid_hostname, vn_slugify
 
 
 class ServiceError(Exception):
@@ -92,6 +101,20 @@ _PROVINCE_MODEL_PERMS = (
 )
 
 
+# Column limits, checked before writing: PostgreSQL refuses a longer value in the middle of a provisioning.
+NAME_MAX = Commune._meta.get_field("name").max_length
+CODE_MAX = Commune._meta.get_field("code").max_length
+FORMER_UNIT_MAX = FormerUnit._meta.get_field("name").max_length
+PROVINCE_NAME_MAX = Province._meta.get_field("name").max_length
+PROVINCE_DOMAIN_MAX = Province._meta.get_field("domain").max_length
+EMAIL_MAX = 254
+
+
+def _visible(value: str) -> str:
+    """The text with its control characters written out (\\x00), so a message can point at them."""
+    return "".join(f"\\x{ord(ch):02x}" if has_control_characters(ch) else ch for ch in value)
+
+
 def parse_kind(value: str) -> str:
     kind = KIND_ALIASES.get((value or "").strip().lower())
     if kind is None:
@@ -99,11 +122,20 @@ def parse_kind(value: str) -> str:
     return kind
 
 
+# Within one provisioning: Permission rows by (app_label, codename), read once instead of once per grant,
+# and the (tree model, pk) of the pages and collections it created.
+_perm_memo: ContextVar[dict | None] = ContextVar("xaso_perm_memo", default=None)
+_created_here: ContextVar[set | None] = ContextVar("xaso_created_here", default=None)
+
+
 def _perms(pairs) -> list[Permission]:
-    """Permission rows for (app_label, codename) pairs, in one query."""
+    """Permission rows for (app_label, codename) pairs, in one query (none if already read in this provisioning)."""
     wanted = set(pairs)
     if not wanted:
         return []
+    memo = _perm_memo.get()
+    if memo is not None and wanted <= memo.keys():
+        return [memo[pair] for pair in wanted]
     found = [
         p
         for p in Permission.objects.select_related("content_type").filter(codename__in=[c for _, c in wanted])
@@ -112,7 +144,26 @@ def _perms(pairs) -> list[Permission]:
     if len(found) != len(wanted):
         missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
         raise ServiceError(f"Thiếu quyền trong cơ sở dữ liệu: {sorted(missing)}. Hãy chạy “migrate”.")
+    if memo is not None:
+        memo.update(((p.content_type.app_label, p.codename), p) for p in found)
     return found
+
+
+@contextlib.contextmanager
+def _provisioning_run():
+    """State for one provisioning: every permission it grants read in one query; the tree nodes it creates."""
+    token = _perm_memo.set({})
+    created_token = _created_here.set(set())
+    try:
+        page_perms = {("wagtailcore", c) for codenames in _PAGE_PERMS.values() for c in codenames}
+        _perms(
+            {("wagtailadmin", "access_admin"), *page_perms, *_FILE_PERMS, *_COLLECTION_ADMIN_PERMS}
+            | {*_PROVINCE_MODEL_PERMS, *_site_setting_perms(), *_commune_owned_perms()}
+        )
+        yield
+    finally:
+        _perm_memo.reset(token)
+        _created_here.reset(created_token)
 
 
 def _page_perms(role) -> list[Permission]:
@@ -163,8 +214,9 @@ def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
     """Get or create a province with its portal page, its media collection and its admins group."""
     name = (name or "").strip()
     domain = (domain or "").strip().lower()
-    if not name:
-        raise ServiceError("Thiếu tên tỉnh/thành phố.")
+    problem = province_problem(name, domain)
+    if problem:
+        raise ServiceError(problem)
     if not is_valid_hostname(domain):
         raise ServiceError(f"Tên miền của tỉnh “{domain}” không hợp lệ (ví dụ đúng: thainguyen.gov.vn).")
     slug = vn_slugify(name)
@@ -202,6 +254,19 @@ def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
                 group=group, collection=province.collection, permission=perm
             )
     return province
+
+
+def province_problem(name: str, domain: str) -> str:
+    """What is wrong with a province's name or domain as given ("" if nothing)."""
+    if not name:
+        return "Thiếu tên tỉnh/thành phố."
+    if has_control_characters(name):
+        return f"Tên tỉnh/thành phố “{_visible(name)}” có ký tự điều khiển (ký tự ẩn), không dùng được."
+    if len(name) > PROVINCE_NAME_MAX:
+        return f"Tên tỉnh/thành phố “{name[:40]}…” dài quá {PROVINCE_NAME_MAX} ký tự."
+    if len(domain) > PROVINCE_DOMAIN_MAX:
+        return f"Tên miền của tỉnh “{domain[:40]}…” dài quá {PROVINCE_DOMAIN_MAX} ký tự."
+    return ""
 
 
 def resolve_province(value: str) -> Province:
@@ -252,15 +317,19 @@ def commune_spec(
     name = " ".join((name or "").split())
     if not name:
         raise ServiceError("Thiếu tên xã/phường.")
-    if len(name) > 100:
-        raise ServiceError("Tên xã/phường dài quá 100 ký tự.")
+    if has_control_characters(name):
+        raise ServiceError(f"Tên xã/phường “{_visible(name)}” có ký tự điều khiển (ký tự ẩn), không dùng được.")
+    if len(name) > NAME_MAX:
+        raise ServiceError(f"Tên xã/phường dài quá {NAME_MAX} ký tự.")
     slug = vn_slugify(name)
     if not slug:
         raise ServiceError(f"Tên “{name}” không có chữ cái hay chữ số nào để tạo đường dẫn.")
     kind = parse_kind(kind or "xã")
     code = (code or "").strip()
-    if code and not code.isdigit():
+    if code and not (code.isascii() and code.isdigit()):
         raise ServiceError(f"Mã đơn vị hành chính “{code}” chỉ được gồm chữ số.")
+    if len(code) > CODE_MAX:
+        raise ServiceError(f"Mã đơn vị hành chính “{code}” dài quá: tối đa {CODE_MAX} chữ số.")
     hostname = (hostname or "").strip().lower() or f"{hostname_label(name)}.{province.domain}"
     if local_hostnames:
         hostname = local_hostname(hostname, province.domain)
@@ -269,6 +338,11 @@ def commune_spec(
             f"Tên miền “{hostname}” không hợp lệ: chỉ dùng chữ không dấu, chữ số, dấu chấm và gạch ngang."
         )
     former = tuple(dict.fromkeys(" ".join(u.split()) for u in former_units if u and u.strip()))
+    for unit in former:
+        if has_control_characters(unit):
+            raise ServiceError(f"Tên đơn vị cũ “{_visible(unit)}” có ký tự điều khiển (ký tự ẩn), không dùng được.")
+        if len(unit) > FORMER_UNIT_MAX:
+            raise ServiceError(f"Tên đơn vị cũ “{unit[:40]}…” dài quá {FORMER_UNIT_MAX} ký tự.")
     return CommuneSpec(province, name, kind, slug, hostname, code, former)
 
 
@@ -297,6 +371,13 @@ def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
 
     Returns (commune, created). Everything is inside one transaction, so a failure leaves nothing.
     """
+    # Search norms: once per commune, not once per page. Cached pages: the portal lists communes, so the
+    # whole install's pages are refreshed once (the new commune has none cached yet).
+    with title_norms_deferred(), _provisioning_run(), page_cache.batch(everything=True):
+        return _provision(spec)
+
+
+def _provision(spec: CommuneSpec) -> tuple[Commune, bool]:
     check_spec_conflicts(spec)
     province = province_ensure(name=spec.province.name, domain=spec.province.domain)
     commune = Commune.objects.filter(province=province, slug=spec.slug).first()
@@ -346,14 +427,13 @@ def _ensure_home(commune: Commune) -> list[str]:
     parent = commune.province.page
     home = parent.get_children().filter(slug=commune.slug).first()
     if home is None:
-        home = parent.add_child(
-            instance=CommuneHomePage(
-                title=commune.full_name,
-                slug=commune.slug,
-                seo_title=f"Trang thông tin điện tử {commune.full_name}",
-                search_description=f"Trang thông tin điện tử {commune.full_name}, {commune.province.name}.",
-            )
+        home = CommuneHomePage(
+            title=commune.full_name,
+            slug=commune.slug,
+            seo_title=f"Trang thông tin điện tử {commune.full_name}",
+            search_description=f"Trang thông tin điện tử {commune.full_name}, {commune.province.name}.",
         )
+        _append_children(parent, [home])
     commune.home_page = home
     return ["home_page"]
 
@@ -364,16 +444,84 @@ def _ensure_sections(commune: Commune) -> None:
 
 def _ensure_children(parent: Page, sections, *, show_in_menus: bool) -> None:
     """Create the sections missing under parent (by slug), then their declared children, recursively."""
-    existing = {p.slug: p for p in parent.get_children().only("pk", "slug", "path", "depth", "numchild")}
+    children = parent.get_children().only("pk", "title", "slug", "path", "depth", "numchild", "url_path", "locale")
+    existing = {p.slug: p for p in children}
+    missing = []
     for section in sections:
-        page = existing.get(section.slug)
-        if page is None:
+        if section.slug not in existing:
             model = apps.get_model(section.model)
-            page = parent.add_child(
-                instance=model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=show_in_menus)
-            )
+            page = model(title=section.title, slug=section.slug, intro=section.intro, show_in_menus=show_in_menus)
+            existing[section.slug] = page
+            missing.append(page)
+    _append_children(parent, missing)
+    for section in sections:
         if section.children:
-            _ensure_children(page, section.children, show_in_menus=False)
+            _ensure_children(existing[section.slug], section.children, show_in_menus=False)
+
+
+def _append_children(parent, nodes: list) -> None:
+    """Save new nodes (pages or collections) as the last children of parent, in order.
+
+    This is treebeard's add_child for each node, with the parent locked and read once instead of
+    once per node. Pages are not validated one by one (full_clean costs about ten queries a page):
+    provisioning builds them from checked names and fixed definitions, and this refuses a slug the
+    parent already has. A new page refers to nothing yet, so the reference index is not updated.
+    Collections go last instead of in name order: a sorted insert renumbers every later sibling
+    (one UPDATE each), so a province's thousandth commune would cost hundreds of queries.
+    """
+    if not nodes:
+        return
+    tree = parent.tree_model()
+    created = _created_here.get()
+    # A parent made earlier in this provisioning is invisible to other transactions: no need to lock or re-read it.
+    is_new = created is not None and (tree, parent.pk) in created
+    locked = parent if is_new else tree.objects.select_for_update().get(pk=parent.pk)
+    is_page = isinstance(parent, Page)
+    if is_page and not locked.is_leaf():
+        taken = locked.get_children().filter(slug__in=[n.slug for n in nodes]).values_list("slug", flat=True).first()
+        if taken:
+            raise ServiceError(f"Đường dẫn “{taken}” đã có dưới trang “{parent.title}”; hãy thử lại.")
+    last = None if locked.is_leaf() else locked.get_last_child()
+    path = last._inc_path() if last else tree._get_path(locked.path, locked.depth + 1, 1)
+    with disable_reference_index_auto_update():
+        for node in nodes:
+            node.depth = locked.depth + 1
+            node.path = path
+            node._cached_parent_obj = parent
+            if is_page:
+                node.locale_id = parent.locale_id
+                node.draft_title = node.draft_title or node.title
+                node._is_site_root = False  # no Site can point at a page that does not exist yet
+                node.save(clean=False, log_action=None)
+            else:
+                node.save()
+            if created is not None:
+                created.add((tree, node.pk))
+            path = node._inc_path()
+    tree.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(nodes))
+    parent.numchild = locked.numchild + len(nodes)
+    if is_page:
+        _log_created(nodes)
+
+
+def _log_created(pages: list[Page]) -> None:
+    """The "wagtail.create" entries Page.save would write, in one insert instead of three queries a page."""
+    context = get_active_log_context()
+    now = timezone.now()
+    PageLogEntry.objects.bulk_create(
+        PageLogEntry(
+            content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+            label=page.get_admin_display_title(),
+            action="wagtail.create",
+            timestamp=now,
+            data={},
+            user=page.owner or context.user,
+            uuid=context.uuid,
+            page=page,
+            content_changed=True,
+        )
+        for page in pages
+    )
 
 
 def _ensure_procedures(commune: Commune) -> None:
@@ -399,7 +547,8 @@ def _ensure_site(commune: Commune) -> list[str]:
 def _ensure_collection(commune: Commune) -> list[str]:
     if commune.collection_id:
         return []
-    commune.collection = commune.province.collection.add_child(name=commune.full_name)
+    commune.collection = Collection(name=commune.full_name)
+    _append_children(commune.province.collection, [commune.collection])
     return ["collection"]
 
 
@@ -495,7 +644,7 @@ def commune_archive(commune: Commune) -> Commune:
 
 def resolve_commune(value: str, province: Province | None = None) -> Commune:
     """A commune by slug (when unique) or by "province/commune"; clear Vietnamese errors otherwise."""
-    value = (value or "").strip().strip("/")
+    value = asked = (value or "").strip().strip("/")
     qs = Commune.objects.select_related("province", "site")
     if "/" in value:
         province_part, commune_part = value.split("/", 1)
@@ -505,7 +654,7 @@ def resolve_commune(value: str, province: Province | None = None) -> Commune:
         qs = qs.filter(province=province)
     matches = list(qs.filter(slug=vn_slugify(value)))
     if not matches:
-        raise ServiceError(f"Không tìm thấy xã/phường “{value}”. Xem danh sách bằng lệnh: commune list")
+        raise ServiceError(f"Không tìm thấy xã/phường “{asked}”. Xem danh sách bằng lệnh: commune list")
     if len(matches) > 1:
         options = ", ".join(c.address for c in matches)
         raise ServiceError(f"Có nhiều xã/phường tên “{value}”; hãy ghi kèm tỉnh: {options}.")
@@ -549,7 +698,12 @@ def officer_create(
             raise ServiceError("Biên tập viên và lãnh đạo phê duyệt cần chỉ rõ xã/phường (--commune).")
         group = commune.editors_group if role == ROLE_EDITOR else commune.approvers_group
     if not username or len(username) > 150 or not all(ch.isalnum() or ch in "@.+-_" for ch in username):
-        raise ServiceError("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự).")
+        shown = f"{username[:40]}…" if len(username) > 40 else username
+        raise ServiceError(
+            f"Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự); “{shown}” không dùng được."
+        )
+    if len(email) > EMAIL_MAX:
+        raise ServiceError(f"Địa chỉ thư điện tử “{email[:40]}…” dài quá {EMAIL_MAX} ký tự.")
     try:
         validate_email(email)
     except ValidationError:
@@ -579,6 +733,10 @@ def officer_create(
         if foreign:
             raise ServiceError(f"Tài khoản “{username}” đã thuộc về một đơn vị khác.")
         if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ServiceError("Mật khẩu chưa đủ mạnh: " + " ".join(exc.messages)) from None
             user.set_password(password)
             user.save(update_fields=["password"])
             new_password = password
