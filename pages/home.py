@@ -26,11 +26,22 @@ def register_home_section(section: HomeSection) -> None:
     HOME_SECTIONS[section.key] = section
 
 
-def home_sections(home_page, request) -> list[tuple[HomeSection, object]]:
-    """(section, items) pairs in display order; sections with no items are left out."""
+def home_sections(home_page, request, commune=None) -> list[tuple[HomeSection, object]]:
+    """(section, items) pairs in display order; sections with no items are left out.
+
+    The items are the same for every visitor until the commune's content changes: kept per generation."""
+    from sites.page_cache import commune_fragment
+
+    keys = commune_fragment(
+        request, commune, f"home-sections:{home_page.pk}", lambda: _section_items(home_page, request)
+    )
+    return [(HOME_SECTIONS[key], items) for key, items in keys if key in HOME_SECTIONS]
+
+
+def _section_items(home_page, request) -> list[tuple[str, object]]:
     result = []
-    for section in sorted(HOME_SECTIONS.values(), key=lambda s: s.order):
+    for key, section in sorted(HOME_SECTIONS.items(), key=lambda pair: pair[1].order):
         items = section.get_items(home_page, request)
         if items:
-            result.append((section, items))
+            result.append((key, list(items) if hasattr(items, "__iter__") and not isinstance(items, dict) else items))
     return result

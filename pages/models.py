@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,7 @@ from .site_content import (  # noqa: F401
     validate_brand_colour,
     validate_web_url,
 )
+from .validators import clean_phone_fields
 
 NATIONAL_PUBLIC_SERVICE_URL = "https://dichvucong.gov.vn"
 
@@ -45,7 +47,56 @@ class VietnameseSlugMixin:
         super()._set_core_field_defaults()
 
 
-class PortalHomePage(VietnameseSlugMixin, Page):
+class DirectRouteMixin:
+    """Route a URL with one query on url_path instead of two per tree level (Wagtail's walk).
+
+    Used by the pages a Site starts at. A page on the way that has its own sub-URLs (a
+    RoutablePage) still gets the URL first when one of them matches, as in Wagtail's walk.
+    """
+
+    def route(self, request, path_components):
+        if not path_components or not settings.XASO_DIRECT_ROUTE:
+            return super().route(request, path_components)
+        prefixes, url_path = [], self.url_path
+        for component in path_components:
+            url_path += component + "/"
+            prefixes.append(url_path)
+        chain = list(
+            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth)
+            .order_by("depth")
+            .only("id", "path", "depth", "url_path", "content_type_id", "live")
+        )
+        found = None
+        for level, page in enumerate(chain):
+            if page.depth != self.depth + level + 1:
+                break  # not a chain from here: leave it to Wagtail's walk
+            found, rest = page, path_components[level + 1 :]
+            if rest and _routes_itself(page, rest):
+                break
+        if found is None:
+            return super().route(request, path_components)
+        return found.specific.route(request, rest)
+
+
+def _routes_itself(page, rest) -> bool:
+    """Whether this page answers the rest of the URL itself rather than a child page would."""
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    cls = page.specific_class
+    if cls is None or not page.live:
+        return False
+    if not issubclass(cls, RoutablePageMixin):
+        return cls.route is not Page.route
+    if cls.route is not RoutablePageMixin.route:
+        return True  # its own routing rules: let it decide
+    try:
+        cls.get_resolver().resolve("/" + "/".join(rest) + "/")
+    except Http404:
+        return False
+    return True
+
+
+class PortalHomePage(DirectRouteMixin, VietnameseSlugMixin, Page):
     """The portal at BASE_DOMAIN: lists provinces and their communes."""
 
     intro = RichTextField(_("Giới thiệu"), blank=True)
@@ -66,7 +117,7 @@ class PortalHomePage(VietnameseSlugMixin, Page):
         return context
 
 
-class ProvincePage(VietnameseSlugMixin, Page):
+class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
     """A province under the portal; its communes are served beneath it as /<province>/<commune>/."""
 
     intro = RichTextField(_("Giới thiệu"), blank=True)
@@ -118,7 +169,7 @@ class CommunePage(VietnameseSlugMixin, Page):
         return None
 
 
-class CommuneHomePage(CommunePage):
+class CommuneHomePage(DirectRouteMixin, CommunePage):
     """The root of one commune's site; provisioning creates it with its standard sections."""
 
     intro = RichTextField(_("Lời giới thiệu"), blank=True, help_text=_("Vài dòng giới thiệu ngắn hiện ở trang chủ."))
@@ -143,7 +194,8 @@ class CommuneHomePage(CommunePage):
         context = super().get_context(request, *args, **kwargs)
         commune = context["current_commune"]
         banners = active_banners(commune, request)
-        context["home_blocks"] = interleave_banners(home_sections(self, request), banners.get("horizontal", []))
+        sections = home_sections(self, request, commune)
+        context["home_blocks"] = interleave_banners(sections, banners.get("horizontal", []))
         context["right_banners"] = banners.get("right", [])
         context["public_service_links"] = public_service_links(commune)
         return context
@@ -353,6 +405,10 @@ class ContactPage(StandardPage):
         context["officials"] = list(self.officials.all())
         return context
 
+    def clean(self):
+        super().clean()
+        clean_phone_fields(self, "phone")
+
 
 class ContactOfficial(Orderable):
     """One entry of the contact directory: who to call for what."""
@@ -371,6 +427,10 @@ class ContactOfficial(Orderable):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        clean_phone_fields(self, "phone")
 
 
 @register_setting(icon="site")
@@ -449,6 +509,10 @@ class CommuneIdentity(BaseSiteSetting, ClusterableModel):
     class Meta:
         verbose_name = _("Thông tin chân trang")
 
+    def clean(self):
+        super().clean()
+        clean_phone_fields(self, "phone")
+
 
 class FooterLink(LinkTarget, Orderable):
     """A link listed in the footer (e.g. the province portal, the Party committee's page)."""
@@ -477,7 +541,20 @@ def identity_for(commune, request=None):
     cached = getattr(request, "_xaso_identity", None)
     if cached is not None and cached.site_id == commune.site_id:
         return cached
-    identity = CommuneIdentity.for_site(commune.site)
+    from sites.page_cache import commune_fragment
+
+    identity = commune_fragment(request, commune, "identity", lambda: _load_identity(commune))
     if request is not None:
         request._xaso_identity = identity
+    return identity
+
+
+def _load_identity(commune):
+    """The identity with what the footer and header read from it, so a cached copy needs no query."""
+    identity = CommuneIdentity.for_site(commune.site)
+    if identity.logo_id:
+        identity.logo  # noqa: B018 - loaded now, kept with the identity
+    identity.loaded_footer_links = list(
+        FooterLink.objects.filter(identity=identity).select_related("link_page").order_by("sort_order")
+    )
     return identity

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -236,6 +236,15 @@ def active_banners(commune, request=None) -> dict[str, list[Banner]]:
     cached = getattr(request, "_xaso_banners", None)
     if cached is not None and cached[0] == commune.pk:
         return cached[1]
+    from sites.page_cache import commune_fragment
+
+    by_position = commune_fragment(request, commune, "banners", lambda: _banners_by_position(commune), scheduled=True)
+    if request is not None:
+        request._xaso_banners = (commune.pk, by_position)
+    return by_position
+
+
+def _banners_by_position(commune) -> dict[str, list[Banner]]:
     rows = (
         Banner.objects.active()
         .filter(commune=commune)
@@ -245,8 +254,6 @@ def active_banners(commune, request=None) -> dict[str, list[Banner]]:
     by_position: dict[str, list[Banner]] = {}
     for banner in rows:
         by_position.setdefault(banner.position, []).append(banner)
-    if request is not None:
-        request._xaso_banners = (commune.pk, by_position)
     return by_position
 
 
@@ -314,10 +321,26 @@ class Notice(index.Indexed, CommuneOwned):
     is_active.short_description = _("Đang hiện")
 
 
-def active_notices(commune) -> list[Notice]:
+def active_notices(commune, request=None) -> list[Notice]:
     if commune is None:
         return []
-    return list(Notice.objects.active().filter(commune=commune))
+    from sites.page_cache import commune_fragment
+
+    return commune_fragment(
+        request, commune, "notices", lambda: list(Notice.objects.active().filter(commune=commune)), scheduled=True
+    )
+
+
+def next_scheduled_change(commune_id):
+    """When this commune's banners or notices next appear or disappear (the page cache stops there)."""
+    now = timezone.now()
+    moments = []
+    for model, fields in ((Banner, ("starts_at", "ends_at")), (Notice, ("starts_at", "expires_at"))):
+        found = model.objects.filter(commune_id=commune_id).aggregate(
+            **{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in fields}
+        )
+        moments += [moment for moment in found.values() if moment is not None]
+    return min(moments, default=None)
 
 
 # --- Main menu ---------------------------------------------------------------------------

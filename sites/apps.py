@@ -8,6 +8,8 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, signals  # noqa: F401
+        from . import audit, page_cache, signals, site_roots  # noqa: F401
 
         audit.connect()
+        page_cache.connect()
+        site_roots.install()

@@ -4,15 +4,21 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
+from wagtail.models import Site
 
-from . import admin_gate
-from .tenancy import commune_for_site, site_for_hostname
+from . import admin_gate, page_cache, site_roots
+from .tenancy import commune_for_site, host_info
 
 
 def _split_host(host: str) -> str:
     if host.startswith("["):  # IPv6 literal
         return host.split("]")[0] + "]"
     return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def _load_site(info):
+    site = Site.objects.select_related("root_page").filter(pk=info.site_id).first()
+    return site, (commune_for_site(site) if site is not None and info.commune_id else None)
 
 
 class CommuneSiteMiddleware:
@@ -27,17 +33,28 @@ class CommuneSiteMiddleware:
 
     def __call__(self, request):
         hostname = _split_host(request.get_host()).lower()
-        site = site_for_hostname(hostname)
-        if site is None:
+        info = host_info(hostname)
+        if info is None:
             body = render_to_string("errors/unknown_host.html", {"hostname": hostname})
             return HttpResponse(body, status=400)
-        request._wagtail_site = site
-        commune = commune_for_site(site)
-        request._xaso_commune = commune
-        if commune is not None and not commune.is_active and not request.path.startswith("/admin/"):
+        if not info.active and not request.path.startswith("/admin/"):
+            commune = commune_for_site(Site(pk=info.site_id))
             body = render_to_string("errors/archived.html", {"commune": commune})
             return HttpResponse(body, status=410)
-        return self.get_response(request)
+        cached = page_cache.lookup(request, info)
+        if cached is not None:
+            return cached
+        site, commune = page_cache.site_and_commune(request, info, lambda: _load_site(info))
+        if site is None:  # removed since the host was cached
+            return HttpResponse(render_to_string("errors/unknown_host.html", {"hostname": hostname}), status=400)
+        request._wagtail_site = site
+        request._xaso_commune = commune
+        token = site_roots.begin_request()
+        try:
+            response = self.get_response(request)
+        finally:
+            site_roots.end_request(token)
+        return page_cache.store(request, response)
 
 
 class AdminTenancyMiddleware:

@@ -28,28 +28,42 @@ from wagtail.models import (
 
 from .models import Commune, Province
 
-_HOST_KEY = "xaso:host:v1:{}"
+_HOST_INFO_KEY = "xaso:host-info:v1:{}"
 _MISSING = 0
 
 
 # --- Requests -------------------------------------------------------------
 
 
-def site_for_hostname(hostname: str) -> Site | None:
-    """The Site answering on this hostname, or None. Cached; cleared when any Site changes."""
-    hostname = hostname.lower().rstrip(".")
-    key = _HOST_KEY.format(hostname)
-    site_id = cache.get(key)
-    if site_id is None:
-        site_id = Site.objects.filter(hostname=hostname).values_list("pk", flat=True).first() or _MISSING
-        cache.set(key, site_id, 3600)
-    if site_id == _MISSING:
-        return None
-    return Site.objects.select_related("root_page").filter(pk=site_id).first()
-
-
 def forget_hostname(hostname: str) -> None:
-    cache.delete(_HOST_KEY.format(hostname.lower()))
+    cache.delete(_HOST_INFO_KEY.format(hostname.lower()))
+
+
+@dataclass(frozen=True)
+class HostInfo:
+    """What a hostname answers for, in ids: enough to find a cached page without a query."""
+
+    site_id: int
+    commune_id: int | None
+    province_id: int | None
+    active: bool
+
+
+def host_info(hostname: str) -> HostInfo | None:
+    """The ids behind a hostname, or None for an unknown host. Cached; cleared with the hostname."""
+    hostname = hostname.lower().rstrip(".")
+    key = _HOST_INFO_KEY.format(hostname)
+    info = cache.get(key)
+    if info is None:
+        site_id = Site.objects.filter(hostname=hostname).values_list("pk", flat=True).first()
+        if site_id is None:
+            info = _MISSING
+        else:
+            row = Commune.objects.filter(site_id=site_id).values_list("pk", "province_id", "status").first()
+            commune_id, province_id, status = row or (None, None, None)
+            info = (site_id, commune_id, province_id, row is None or status == Commune.Status.ACTIVE)
+        cache.set(key, info, 3600)
+    return None if info == _MISSING else HostInfo(*info)
 
 
 def commune_for_site(site: Site | None) -> Commune | None:

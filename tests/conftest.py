@@ -50,6 +50,13 @@ def _force_login_completes_two_factor():
 
 
 @pytest.fixture
+def uncached(settings):
+    """Public pages are rendered on every request: for counting the queries a page itself makes.
+    Every other test runs with the page cache on, so a missed invalidation shows up as a stale page."""
+    settings.XASO_PAGE_CACHE = False
+
+
+@pytest.fixture
 def province_a(db):
     return ProvinceFactory(name="Thái Nguyên", domain="thainguyen.gov.vn")
 

@@ -318,7 +318,7 @@ def test_another_communes_category_is_not_found_on_this_site(client, commune_a, 
     assert get(client, commune_b, "/tin-tuc/muc/chi-co-o-xa-b/").status_code == 200
 
 
-def test_listing_query_count_does_not_grow_with_articles(client, commune_a):
+def test_listing_query_count_does_not_grow_with_articles(client, commune_a, uncached):
     def queries_for_listing():
         get(client, commune_a, "/tin-tuc/")  # renditions are made on the first view
         with CaptureQueriesContext(connection) as ctx:
@@ -437,7 +437,7 @@ def test_home_section_templates_render(commune_a):
 # --- View counter ----------------------------------------------------------------------------
 
 
-def test_views_are_counted_without_writing_to_the_database_and_flushed_later(client, commune_a):
+def test_views_are_counted_without_writing_to_the_database_and_flushed_later(client, commune_a, uncached):
     article = make_article(commune_a, "Hội nghị quý IV")
     url = "/tin-tuc/hoi-nghi-quy-iv/"
     assert "Lượt xem: 1" in get(client, commune_a, url).content.decode()
@@ -455,6 +455,21 @@ def test_views_are_counted_without_writing_to_the_database_and_flushed_later(cli
     assert services.pending_views(article.pk) == 0
     assert "Lượt xem: 3" in get(client, commune_a, url).content.decode()
     assert services.flush_view_counts() == 1
+    article.refresh_from_db()
+    assert article.view_count == 3
+
+
+def test_a_cached_article_still_counts_every_view(client, commune_a):
+    article = make_article(commune_a, "Tiêm chủng mở rộng")
+    url = "/tin-tuc/tiem-chung-mo-rong/"
+    assert get(client, commune_a, url)["X-Cache"] == "miss"
+    for expected in (2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            response = get(client, commune_a, url)
+        assert response["X-Cache"] == "hit"
+        assert ctx.captured_queries == []
+        assert services.pending_views(article.pk) == expected
+    assert services.flush_view_counts() == 3
     article.refresh_from_db()
     assert article.view_count == 3
 

@@ -99,7 +99,7 @@ def test_organisation_page_shows_leaders_with_biography_and_duties(client, commu
     assert 'alt="Trần Thị Bình"' in body and "srcset=" in body
 
 
-def test_organisation_page_queries_do_not_grow_with_leaders(client, commune_a):
+def test_organisation_page_queries_do_not_grow_with_leaders(client, commune_a, uncached):
     page = intro_page(commune_a, "to-chuc-bo-may")
 
     def count_queries():
@@ -276,7 +276,7 @@ def test_html_sitemap_leaves_out_drafts(client, commune_a):
     assert "Di tích, danh thắng" not in get(client, commune_a, "/so-do-trang/")
 
 
-def test_html_sitemap_queries_do_not_grow_with_pages(client, commune_a):
+def test_html_sitemap_queries_do_not_grow_with_pages(client, commune_a, uncached):
     def count_queries():
         get(client, commune_a, "/so-do-trang/")  # warm the per-process caches (site root paths)
         with CaptureQueriesContext(connection) as queries:

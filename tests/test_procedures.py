@@ -304,21 +304,23 @@ def test_other_commune_procedures_never_appear(client, commune_a, commune_b, com
     assert [name for name, _url in links.procedures] == ["Đăng ký khai sinh"]
 
 
-def test_listing_query_count_does_not_grow_with_procedures(client, commune_a, django_assert_max_num_queries):
+def test_listing_query_count_does_not_grow_with_procedures(client, commune_a, django_assert_max_num_queries, uncached):
     for n in range(3):
         add_procedure(commune_a, f"Thủ tục {n}", f"1.00000{n}", field=f"Lĩnh vực {n % 2}", methods=[method(2)])
     get_body(client, commune_a, INDEX_PATH)  # warm caches (site, identity)
     with CaptureQueriesContext(connection) as three:
         get_body(client, commune_a, INDEX_PATH)
+    few = len(three.captured_queries)  # read now: the query log is a bounded deque
     for n in range(3, 15):
         add_procedure(commune_a, f"Thủ tục {n}", f"1.0000{n:02d}", field=f"Lĩnh vực {n % 4}", methods=[method(2)])
-    with django_assert_max_num_queries(len(three.captured_queries)):
+    get_body(client, commune_a, INDEX_PATH)  # the commune changed: its footer and menu are read again once
+    with django_assert_max_num_queries(few):
         body = get_body(client, commune_a, INDEX_PATH)
     assert len(listed_titles(body)) == 15
 
 
 def test_detail_page_query_count_does_not_grow_with_dossier_and_methods(
-    client, commune_a, django_assert_max_num_queries
+    client, commune_a, django_assert_max_num_queries, uncached
 ):
     small = add_procedure(commune_a, "Nhỏ", "1.000001", methods=[method(2)], papers=[paper("A")])
     big = add_procedure(

@@ -158,7 +158,7 @@ def test_search_results_paginate(commune_a, client):
     assert len(second.context["outcome"].results.object_list) == 3
 
 
-def test_search_query_count_does_not_grow_with_results(commune_a, client, django_assert_max_num_queries):
+def test_search_query_count_does_not_grow_with_results(commune_a, client, django_assert_max_num_queries, uncached):
     for n in range(12):
         make_article(commune_a, f"Tin họp dân số {n}")
     add_procedure(commune_a, "Họp dân thủ tục", "1.000001")

@@ -427,7 +427,7 @@ def test_home_sections_are_left_out_when_the_commune_has_no_videos_or_albums(com
 # --- Queries do not grow with the number of items -------------------------------------------------
 
 
-def test_listing_queries_do_not_grow_with_the_number_of_videos_and_albums(client, commune_a):
+def test_listing_queries_do_not_grow_with_the_number_of_videos_and_albums(client, commune_a, uncached):
     def fill(count):
         for n in range(count):
             add_video(commune_a, title=f"Video {count}-{n}", poster=make_image(commune_a))
@@ -447,7 +447,7 @@ def test_listing_queries_do_not_grow_with_the_number_of_videos_and_albums(client
     assert with_eight == with_two
 
 
-def test_album_queries_do_not_grow_with_the_number_of_photos(client, commune_a):
+def test_album_queries_do_not_grow_with_the_number_of_photos(client, commune_a, uncached):
     small = add_album(commune_a, title="Album nhỏ", photos=2)
     large = add_album(commune_a, title="Album lớn", photos=8)
     assert query_count(lambda: get(client, commune_a, large)) == query_count(lambda: get(client, commune_a, small))

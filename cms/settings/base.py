@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Unknown hosts are refused before any session, view or Wagtail lookup runs.
     "sites.middleware.CommuneSiteMiddleware",
+    # Public pages queue missing image renditions for the background task instead of making them inline.
+    "media.middleware.PublicRenditionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,7 +173,26 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every page of a few communes and their renditions' metadata: at the default 300
+    # entries, culling would drop the hostname and generation keys every few requests.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
+# Public pages are cached whole per commune and invalidated per commune (sites/page_cache.py);
+# page URLs find their Site through an index (sites/site_roots.py). Both can be turned off to measure.
+XASO_PAGE_CACHE = env.get("PAGE_CACHE", "1") == "1"
+XASO_PAGE_CACHE_SECONDS = int(env.get("PAGE_CACHE_SECONDS", "600"))
+# How long a CDN or nginx in front may keep a page without asking (0: always revalidate, which is cheap).
+XASO_PAGE_CACHE_SHARED_MAX_AGE = int(env.get("PAGE_CACHE_SHARED_MAX_AGE", "0"))
+XASO_SITE_ROOT_INDEX = env.get("SITE_ROOT_INDEX", "1") == "1"
+# The footer, menu, banners and notices every page of a commune repeats, kept per commune generation.
+XASO_FRAGMENT_CACHE = env.get("FRAGMENT_CACHE", "1") == "1"
+# Pages are found with one query on url_path rather than Wagtail's walk down the tree (pages.models).
+XASO_DIRECT_ROUTE = env.get("DIRECT_ROUTE", "1") == "1"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,6 +277,20 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Background tasks (django-tasks): the theme's image renditions after an upload (media/tasks.py) and
+# Wagtail's own. Run at once by default, so `make run` needs no worker; TASKS_BACKEND=database queues them
+# in the database for `manage.py db_worker` (docs/performance.md).
+TASKS_BACKEND = env.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r} không hợp lệ: chỉ dùng “immediate” hoặc “database”.")
 
 # Two-factor authentication (TOTP): the name the authenticator app shows next to the account.
 # Wrong codes are throttled by django-otp: after n wrong codes in a row, the next check waits 2^(n-1) seconds.

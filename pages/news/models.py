@@ -91,6 +91,17 @@ class NewsCategory(index.Indexed, VietnameseOrderedName, CommuneOwned):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        super().clean()
+        # Two categories of one name on a commune's site: residents could not tell them apart.
+        name = " ".join((self.name or "").split())
+        if self.commune_id and name:
+            same = NewsCategory.objects.filter(commune_id=self.commune_id, name__iexact=name).exclude(pk=self.pk)
+            if same.exists():
+                raise ValidationError(
+                    {"name": _("Xã/phường đã có mục tin “%(name)s”; hãy đặt tên khác.") % {"name": name}}
+                )
+
     def save(self, *args, **kwargs):
         # The slug is set once so a category's address survives renaming.
         if not self.slug:
@@ -341,10 +352,13 @@ class ArticlePage(CommunePage):
     # --- Public view
 
     def serve(self, request, *args, **kwargs):
+        from sites.page_cache import repeat_on_cache_hit
+
         from .services import count_view
 
         if request.method == "GET":
             self._pending_views = count_view(self.pk)
+            repeat_on_cache_hit(request, "news-view", self.pk)  # a cached copy of the page counts views too
         return super().serve(request, *args, **kwargs)
 
     def views_total(self) -> int:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from sites import page_cache
 from sites.models import Commune, Province
 
 from .models import CommuneProcedure, Procedure, ProcedureStatus
@@ -97,7 +98,8 @@ def catalogue_apply(
     (officers can remove those their commune does not handle).
     """
     progress = progress or (lambda items: items)
-    with transaction.atomic():
+    # One invalidation of the province's cached pages for the whole import, not one per procedure.
+    with transaction.atomic(), page_cache.batch():
         plan = catalogue_plan(province, records)
         existing = plan.existing
         today = timezone.localdate()
@@ -132,6 +134,7 @@ def list_on_communes(province: Province, procedures: list[Procedure]) -> int:
     communes = Commune.objects.filter(province=province, status=Commune.Status.ACTIVE)
     rows = [CommuneProcedure(commune=c, procedure=p) for c in communes for p in wanted]
     CommuneProcedure.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    page_cache.invalidate(province_ids=[province.pk])  # bulk_create sends no signal
     return len(rows)
 
 
@@ -174,6 +177,7 @@ def commune_procedures_ensure(commune: Commune) -> int:
     missing = Procedure.objects.filter(province_id=commune.province_id).active().commune_level().exclude(pk__in=taken)
     rows = [CommuneProcedure(commune=commune, procedure=p) for p in missing]
     CommuneProcedure.objects.bulk_create(rows, ignore_conflicts=True)
+    page_cache.invalidate(commune_ids=[commune.pk])  # bulk_create sends no signal
     return len(rows)
 
 

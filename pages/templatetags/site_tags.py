@@ -42,7 +42,8 @@ def banners(context, position):
 
 @register.inclusion_tag("components/notices.html", takes_context=True)
 def urgent_notices(context):
-    return {"notices": active_notices(_commune(context)), "request": context.get("request")}
+    request = context.get("request")
+    return {"notices": active_notices(_commune(context), request), "request": request}
 
 
 @register.inclusion_tag("components/nav.html", takes_context=True)
@@ -53,8 +54,27 @@ def main_menu(context):
     page = context.get("page")
     if commune is None or commune.home_page_id is None:
         return {"items": [], "home_url": None}
-    home = commune.home_page
+    from sites.page_cache import commune_fragment
+
+    links, home_pk, home_url = commune_fragment(request, commune, "menu", lambda: _menu_links(commune, request))
     items = []
+    for title, url, target_pk, path in links:
+        linked = page is not None and target_pk is not None
+        items.append(
+            {
+                "title": title,
+                "url": url,
+                "current": linked and page.pk == target_pk,
+                "within": linked and page.path.startswith(path) and page.pk != target_pk,
+            }
+        )
+    return {"items": items, "home_url": home_url, "is_home": page is not None and page.pk == home_pk}
+
+
+def _menu_links(commune, request) -> tuple[list[tuple], int, str]:
+    """(title, url, page id, page path) of each menu entry, the home page's id and URL: the same on every page."""
+    home = commune.home_page
+    links = []
     rows = (
         MenuItem.objects.filter(settings__site_id=commune.site_id)
         .select_related("link_page")
@@ -64,27 +84,21 @@ def main_menu(context):
         if row.link_page_id:
             if not page_in_commune(row.link_page, commune):
                 continue  # never link out to another commune's page, even if one was saved earlier
-            items.append(_menu_entry(row.label, row.link_page, page, request))
+            links.append((row.label, row.link_page.get_url(request), row.link_page.pk, row.link_page.path))
         else:
-            items.append({"title": row.label, "url": row.link_url, "current": False, "within": False})
-    if not items:
-        items = [_menu_entry(p.title, p, page, request) for p in home.get_children().live().in_menu()]
-    return {"items": items, "home_url": home.get_url(request), "is_home": page is not None and page.pk == home.pk}
-
-
-def _menu_entry(title, target, page, request):
-    return {
-        "title": title,
-        "url": target.get_url(request),
-        "current": page is not None and page.pk == target.pk,
-        "within": page is not None and page.path.startswith(target.path) and page.pk != target.pk,
-    }
+            links.append((row.label, row.link_url, None, ""))
+    if not links:
+        links = [(p.title, p.get_url(request), p.pk, p.path) for p in home.get_children().live().in_menu()]
+    return links, home.pk, home.get_url(request)
 
 
 @register.simple_tag
 def footer_links(identity):
     if identity is None or identity.pk is None:
         return []
+    loaded = getattr(identity, "loaded_footer_links", None)  # read with the identity (identity_for)
+    if loaded is not None:
+        return loaded
     return list(FooterLink.objects.filter(identity=identity).select_related("link_page").order_by("sort_order"))
 
 
