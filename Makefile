@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run setup test install install-dev migrate messages demo lint format bench bench-provision browser clean guide
+.PHONY: run setup test install install-dev migrate messages demo lint format bench bench-provision bench-tools browser clean guide
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +71,13 @@ format: install-dev
 guide: install-dev browser
 	$(PY) docs/guide/build.py
 
-bench: install-dev
+# The load test (bench/load.py) drives gunicorn with wrk and serves its reference page with nginx (Debian packages).
+bench-tools:
+	@(command -v wrk >/dev/null && command -v nginx >/dev/null) || \
+		(apt-get update -qq && apt-get install -y -qq wrk nginx) || \
+		echo "Chưa cài được wrk và nginx: phép đo tải sẽ dừng với thông báo lỗi."
+
+bench: install-dev bench-tools
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
