@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from wagtail.models import Site
 
 from . import admin_gate, page_cache, site_roots
+from .models import Commune
 from .tenancy import commune_for_site, host_info
 
 
@@ -38,7 +39,7 @@ class CommuneSiteMiddleware:
             body = render_to_string("errors/unknown_host.html", {"hostname": hostname})
             return HttpResponse(body, status=400)
         if not info.active and not request.path.startswith("/admin/"):
-            commune = commune_for_site(Site(pk=info.site_id))
+            commune = Commune.objects.select_related("province").filter(pk=info.commune_id).first()
             body = render_to_string("errors/archived.html", {"commune": commune})
             return HttpResponse(body, status=410)
         cached = page_cache.lookup(request, info)

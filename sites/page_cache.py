@@ -341,16 +341,12 @@ _settled: contextvars.ContextVar[bool] = contextvars.ContextVar("xaso_page_cache
 def _affected_owner(instance):
     """The object whose owner decides which pages show instance, or None if no public page does."""
     from wagtail.contrib.settings.models import BaseSiteSetting
-    from wagtail.images.models import AbstractRendition
     from wagtail.models import CollectionMember, Page
 
     from .snippets import CommuneOwned
 
     if isinstance(instance, (Page, CollectionMember, CommuneOwned)):
         return instance
-    if isinstance(instance, AbstractRendition):
-        # A new size of a picture replaces its placeholder on the pages (and fragments) that show it.
-        return instance.image
     if isinstance(instance, BaseSiteSetting):
         return instance.site if instance.site_id else None
     label = instance._meta.label
