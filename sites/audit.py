@@ -22,6 +22,7 @@ The person who made a change is Wagtail's active log context: every admin view r
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 from collections import Counter
@@ -186,6 +187,16 @@ def provisioning(func):
         return result
 
     return wrapper
+
+
+@contextlib.contextmanager
+def permissions_not_logged():
+    """Rights removed inside are not logged: for deleting a practice site, whose whole history goes with it."""
+    token = _batch.set(_Batch())
+    try:
+        yield
+    finally:
+        _batch.reset(token)
 
 
 # --- Group membership and model permissions -----------------------------------------------

@@ -53,6 +53,10 @@ class Province(VietnameseOrderedName):
     admins_group = models.OneToOneField(
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="province_admin_of"
     )
+    # Trainers run workshops (training) in this province; they reach no commune's content.
+    trainers_group = models.OneToOneField(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="province_trainers_of"
+    )
 
     class Meta:
         verbose_name = _("Tỉnh/thành phố")
@@ -86,6 +90,8 @@ class Commune(VietnameseOrderedName):
     hostname = models.CharField(_("Tên miền"), max_length=253, unique=True)
     status = models.CharField(_("Trạng thái"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("Ngày tạo"), auto_now_add=True)
+    # A practice site of a training workshop: not listed, not indexed, never mailed from, deleted with its workshop.
+    is_practice = models.BooleanField(_("Trang thực hành"), default=False, db_index=True, editable=False)
 
     site = models.OneToOneField(Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="commune")
     home_page = models.OneToOneField(Page, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

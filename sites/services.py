@@ -54,11 +54,16 @@ class ServiceError(Exception):
 ROLE_EDITOR = "editor"
 ROLE_APPROVER = "approver"
 ROLE_PROVINCE_ADMIN = "province-admin"
+ROLE_TRAINER = "trainer"
 ROLES = {
     ROLE_EDITOR: "Biên tập viên",
     ROLE_APPROVER: "Lãnh đạo phê duyệt",
     ROLE_PROVINCE_ADMIN: "Quản trị tỉnh",
+    ROLE_TRAINER: "Giảng viên tập huấn",
 }
+PROVINCE_ROLES = (ROLE_PROVINCE_ADMIN, ROLE_TRAINER)
+# Trainers reach the admin and their province's workshops (training decides by scope), nothing else:
+# no page, file or commune rights.
 
 KIND_ALIASES = {
     "xa": Commune.Kind.XA,
@@ -256,6 +261,14 @@ def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
     return province
 
 
+def trainers_group_ensure(province: Province) -> Group:
+    """The province's trainers group (made on first use): they may run the province's workshops."""
+    if province.trainers_group_id is None:
+        province.trainers_group = _group(f"Giảng viên tập huấn – {province.name}")
+        province.save(update_fields=["trainers_group"])
+    return province.trainers_group
+
+
 def province_problem(name: str, domain: str) -> str:
     """What is wrong with a province's name or domain as given ("" if nothing)."""
     if not name:
@@ -366,25 +379,33 @@ def check_spec_conflicts(spec: CommuneSpec) -> None:
 
 @transaction.atomic
 @audit.provisioning
-def commune_provision(spec: CommuneSpec) -> tuple[Commune, bool]:
+def commune_provision(spec: CommuneSpec, *, practice: bool = False, sections: bool = True) -> tuple[Commune, bool]:
     """Create the commune and everything it needs, or complete a half-provisioned one.
 
     Returns (commune, created). Everything is inside one transaction, so a failure leaves nothing.
+    practice marks a training workshop's practice site; sections=False leaves the home page without its
+    standard sections and procedure list, for a caller that copies them from another commune.
     """
     # Search norms: once per commune, not once per page. Cached pages: the portal lists communes, so the
     # whole install's pages are refreshed once (the new commune has none cached yet).
     with title_norms_deferred(), _provisioning_run(), page_cache.batch(everything=True):
-        return _provision(spec)
+        return _provision(spec, practice=practice, sections=sections)
 
 
-def _provision(spec: CommuneSpec) -> tuple[Commune, bool]:
+def _provision(spec: CommuneSpec, *, practice: bool = False, sections: bool = True) -> tuple[Commune, bool]:
     check_spec_conflicts(spec)
     province = province_ensure(name=spec.province.name, domain=spec.province.domain)
     commune = Commune.objects.filter(province=province, slug=spec.slug).first()
     created = commune is None
     if created:
         commune = Commune.objects.create(
-            province=province, name=spec.name, kind=spec.kind, slug=spec.slug, hostname=spec.hostname, code=spec.code
+            province=province,
+            name=spec.name,
+            kind=spec.kind,
+            slug=spec.slug,
+            hostname=spec.hostname,
+            code=spec.code,
+            is_practice=practice,
         )
     elif spec.code and not commune.code:
         commune.code = spec.code
@@ -395,6 +416,8 @@ def _provision(spec: CommuneSpec) -> tuple[Commune, bool]:
     if changed:
         commune.save(update_fields=changed)
     _ensure_permissions(commune)
+    if not sections:
+        return commune, created
     _ensure_sections(commune)
     if created:
         _ensure_procedures(commune)  # only once: an officer may later remove procedures the commune does not handle
@@ -483,7 +506,7 @@ def _append_children(parent, nodes: list) -> None:
             raise ServiceError(f"Đường dẫn “{taken}” đã có dưới trang “{parent.title}”; hãy thử lại.")
     last = None if locked.is_leaf() else locked.get_last_child()
     path = last._inc_path() if last else tree._get_path(locked.path, locked.depth + 1, 1)
-    with disable_reference_index_auto_update():
+    with reference_index_paused():
         for node in nodes:
             node.depth = locked.depth + 1
             node.path = path
@@ -502,6 +525,18 @@ def _append_children(parent, nodes: list) -> None:
     parent.numchild = locked.numchild + len(nodes)
     if is_page:
         _log_created(nodes)
+
+
+@contextlib.contextmanager
+def reference_index_paused():
+    """Wagtail's disable_reference_index_auto_update, safe to nest (Wagtail's own is not)."""
+    from wagtail.signal_handlers import reference_index_auto_update_disabled
+
+    if getattr(reference_index_auto_update_disabled, "value", False):
+        yield
+        return
+    with disable_reference_index_auto_update():
+        yield
 
 
 def _log_created(pages: list[Page]) -> None:
@@ -689,10 +724,10 @@ def officer_create(
     email = (email or "").strip()
     if role not in ROLES:
         raise ServiceError(f"Vai trò “{role}” không hợp lệ; dùng một trong: {', '.join(ROLES)}.")
-    if role == ROLE_PROVINCE_ADMIN:
+    if role in PROVINCE_ROLES:
         if province is None:
-            raise ServiceError("Quản trị tỉnh cần chỉ rõ tỉnh (--province).")
-        group = province.admins_group
+            raise ServiceError(f"{ROLES[role]} cần chỉ rõ tỉnh (--province).")
+        group = province.admins_group if role == ROLE_PROVINCE_ADMIN else trainers_group_ensure(province)
     else:
         if commune is None:
             raise ServiceError("Biên tập viên và lãnh đạo phê duyệt cần chỉ rõ xã/phường (--commune).")
@@ -726,10 +761,10 @@ def officer_create(
         scope = scope_for_user(user)
         if user.is_superuser:
             raise ServiceError(f"Tài khoản “{username}” là tài khoản vận hành, không thể giao vai trò cán bộ.")
-        if role == ROLE_PROVINCE_ADMIN:
-            foreign = scope.commune_ids or (scope.province_ids - {province.pk})
+        if role in PROVINCE_ROLES:
+            foreign = scope.commune_ids or ((scope.province_ids | scope.trainer_province_ids) - {province.pk})
         else:
-            foreign = scope.province_ids or (scope.commune_ids - {commune.pk})
+            foreign = scope.province_ids or scope.trainer_province_ids or (scope.commune_ids - {commune.pk})
         if foreign:
             raise ServiceError(f"Tài khoản “{username}” đã thuộc về một đơn vị khác.")
         if password:

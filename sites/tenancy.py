@@ -164,10 +164,19 @@ class Scope:
     is_superuser: bool = False
     commune_ids: frozenset[int] = field(default_factory=frozenset)
     province_ids: frozenset[int] = field(default_factory=frozenset)
+    # Provinces whose training workshops the user runs (trainers; province admins run them too).
+    trainer_province_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_province_admin(self) -> bool:
         return bool(self.province_ids)
+
+    @property
+    def workshop_province_ids(self) -> frozenset[int]:
+        return self.province_ids | self.trainer_province_ids
+
+    def runs_workshops_in(self, province_id) -> bool:
+        return self.is_superuser or province_id in self.workshop_province_ids
 
     @property
     def is_officer(self) -> bool:
@@ -181,7 +190,13 @@ class Scope:
         return province_id is not None and province_id in self.province_ids
 
     def allows_object(self, obj) -> bool:
-        return self.is_superuser or self.allows(*owner_of(obj))
+        if self.is_superuser:
+            return True
+        label = getattr(getattr(obj, "_meta", None), "label", "")
+        if label in ("training.Workshop", "training.Trainee"):
+            workshop = obj if label == "training.Workshop" else obj.workshop
+            return self.runs_workshops_in(workshop.province_id)
+        return self.allows(*owner_of(obj))
 
     def communes(self):
         """Communes this user may see, as a queryset."""
@@ -215,9 +230,11 @@ def scope_for_user(user) -> Scope:
         group_ids = list(user.groups.values_list("pk", flat=True))
         communes = Commune.objects.filter(Q(editors_group__in=group_ids) | Q(approvers_group__in=group_ids))
         provinces = Province.objects.filter(admins_group__in=group_ids)
+        trains = Province.objects.filter(trainers_group__in=group_ids)
         scope = Scope(
             commune_ids=frozenset(communes.values_list("pk", flat=True)),
             province_ids=frozenset(provinces.values_list("pk", flat=True)),
+            trainer_province_ids=frozenset(trains.values_list("pk", flat=True)),
         )
     user._xaso_scope = scope
     return scope
@@ -465,7 +482,8 @@ def audit_scope(group_ids) -> dict[str, bool]:
     for commune_id, province_id in Commune.objects.filter(role).values_list("pk", "province_id"):
         keys[_audit_key("commune", commune_id)] = True
         keys[_audit_key("province", province_id)] = True
-    for province_id in Province.objects.filter(admins_group__in=group_ids).values_list("pk", flat=True):
+    trainers_or_admins = Q(admins_group__in=group_ids) | Q(trainers_group__in=group_ids)
+    for province_id in Province.objects.filter(trainers_or_admins).values_list("pk", flat=True):
         keys[_audit_key("province", province_id)] = True
     return keys
 

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "pages.guidance",
     "pages.procedures",
     "pages.videos",
+    "training",
     "media",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,294 @@
+"""Exercises a trainee can be given, and how each is detected from what they actually did.
+
+A detector reads the practice site's history (Wagtail's log entries: who created, edited or published
+what, and when) together with the content as it is now, counting only what happened since the site
+was created or last reset. Nothing depends on the trainee saying they are done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import ModelLogEntry, Page, PageLogEntry
+
+EDIT_ACTIONS = ("wagtail.create", "wagtail.edit")
+
+
+@dataclass
+class Evidence:
+    """What a trainee did towards one exercise: done or not, how far, and the traces it left."""
+
+    done: bool = False
+    progress: str = ""  # "2/3" for exercises with parts
+    when: datetime | None = None
+    items: list[dict] = field(default_factory=list)  # {"label", "when", "url", "admin_url"}
+
+    def add(self, label, when, *, url="", admin_url=""):
+        self.items.append({"label": str(label), "when": when, "url": url, "admin_url": admin_url})
+        if when and (self.when is None or when > self.when):
+            self.when = when
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    kind: str
+    title: str
+    hint: str  # what counts, shown to the trainee and the trainer
+    detect: callable
+
+
+EXERCISES: dict[str, ExerciseSpec] = {}
+
+
+def exercise(kind, title, hint):
+    def register(func):
+        EXERCISES[kind] = ExerciseSpec(kind, title, hint, func)
+        return func
+
+    return register
+
+
+# The workshop the 16-commune training ran: these, in this order, unless the trainer changes the list.
+DEFAULT_EXERCISES = ("category", "article_image", "procedure_local", "video_captions", "banners", "photos", "footer")
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def _pages(commune, model):
+    return model.objects.descendant_of(commune.home_page).filter(locale_id=commune.home_page.locale_id)
+
+
+def _log_entries(model, object_ids, since, actions=EDIT_ACTIONS):
+    content_type = ContentType.objects.get_for_model(model)
+    return (
+        ModelLogEntry.objects.filter(
+            content_type=content_type,
+            object_id__in=[str(pk) for pk in object_ids],
+            action__in=actions,
+            timestamp__gte=since,
+        )
+        .select_related("user")
+        .order_by("timestamp")
+    )
+
+
+def _page_log(pages, since, actions=("wagtail.publish",)):
+    return (
+        PageLogEntry.objects.filter(page__in=pages, action__in=actions, timestamp__gte=since)
+        .select_related("page")
+        .order_by("timestamp")
+    )
+
+
+def _snippet_admin_url(obj) -> str:
+    viewset = getattr(type(obj), "snippet_viewset", None)
+    if viewset is None:
+        return ""
+    from django.urls import reverse
+
+    return reverse(viewset.get_url_name("edit"), args=[obj.pk])
+
+
+def _page_admin_url(page) -> str:
+    from django.urls import reverse
+
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
+def _public_url(page) -> str:
+    return page.full_url or "" if page.live else ""
+
+
+# --- The exercises ---------------------------------------------------------------------------------
+
+
+@exercise("category", _("Tạo chuyên mục tin tức"), _("Thêm một chuyên mục tin mới (Tin tức › Chuyên mục tin)."))
+def _category(trainee, since):
+    from pages.news.models import NewsCategory
+
+    evidence = Evidence()
+    rows = {c.pk: c for c in NewsCategory.objects.filter(commune=trainee.commune)}
+    for entry in _log_entries(NewsCategory, rows, since, ("wagtail.create",)):
+        category = rows[int(entry.object_id)]
+        evidence.add(category.name, entry.timestamp, admin_url=_snippet_admin_url(category))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+def _article_images(article) -> bool:
+    if article.featured_image_id:
+        return True
+    return any(block.block_type == "image" for block in article.body)
+
+
+@exercise(
+    "article_image",
+    _("Đăng bài viết có ảnh"),
+    _("Viết một tin bài có ảnh đại diện hoặc ảnh trong nội dung, rồi xuất bản."),
+)
+def _article_image(trainee, since):
+    from pages.news.models import ArticlePage
+
+    evidence = Evidence()
+    articles = _pages(trainee.commune, ArticlePage).live()
+    for entry in _page_log(articles, since):
+        article = entry.page.specific
+        if _article_images(article):
+            evidence.add(article.title, entry.timestamp, url=_public_url(article), admin_url=_page_admin_url(article))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+@exercise(
+    "procedure_local",
+    _("Cập nhật thông tin thủ tục hành chính"),
+    _("Sửa nơi tiếp nhận, giờ làm việc, cán bộ phụ trách hoặc ghi chú của một thủ tục tại xã."),
+)
+def _procedure_local(trainee, since):
+    from pages.procedures.models import CommuneProcedure
+
+    evidence = Evidence()
+    rows = {r.pk: r for r in CommuneProcedure.objects.filter(commune=trainee.commune).select_related("procedure")}
+    for entry in _log_entries(CommuneProcedure, rows, since, ("wagtail.edit",)):
+        row = rows[int(entry.object_id)]
+        evidence.add(row.procedure.name, entry.timestamp, admin_url=_snippet_admin_url(row))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+@exercise(
+    "video_captions",
+    _("Đăng video hướng dẫn có phụ đề"),
+    _("Tải lên một video mới kèm tệp phụ đề (.vtt) trong một trang video, rồi xuất bản."),
+)
+def _video_captions(trainee, since):
+    from pages.videos.models import VideoPage
+
+    evidence = Evidence()
+    pages = _pages(trainee.commune, VideoPage).live().filter(captions__isnull=False, video__created_at__gte=since)
+    for entry in _page_log(pages, since):
+        page = entry.page.specific
+        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+@exercise(
+    "banners",
+    _("Thay đổi banner trên, banner ngang và banner bên phải"),
+    _("Sửa hoặc thêm một banner ở mỗi vị trí: trên cùng, ngang và bên phải."),
+)
+def _banners(trainee, since):
+    from pages.site_content import Banner
+
+    evidence = Evidence()
+    rows = {b.pk: b for b in Banner.objects.filter(commune=trainee.commune)}
+    positions = {}
+    for entry in _log_entries(Banner, rows, since):
+        banner = rows[int(entry.object_id)]
+        positions.setdefault(banner.position, entry.timestamp)
+        evidence.add(
+            banner.get_position_display(),
+            entry.timestamp,
+            admin_url=_snippet_admin_url(banner),
+        )
+    wanted = [choice for choice, _label in Banner.Position.choices]
+    evidence.progress = f"{sum(p in positions for p in wanted)}/{len(wanted)}"
+    evidence.done = all(p in positions for p in wanted)
+    return evidence
+
+
+@exercise(
+    "photos",
+    _("Thêm ảnh vào thư viện ảnh"),
+    _("Tải ảnh mới lên một album ảnh (Thư viện ảnh) và xuất bản album."),
+)
+def _photos(trainee, since):
+    from pages.videos.models import GalleryPage
+
+    evidence = Evidence()
+    pages = _pages(trainee.commune, GalleryPage).live().filter(gallery_images__image__created_at__gte=since).distinct()
+    for entry in _page_log(pages, since):
+        page = entry.page.specific
+        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+FOOTER_FIELDS = ("agency_name", "address", "phone", "email", "responsible_person")
+
+
+@exercise(
+    "footer",
+    _("Điền thông tin chân trang"),
+    _("Sửa Thông tin chân trang: tên cơ quan, địa chỉ, điện thoại, thư điện tử và người chịu trách nhiệm."),
+)
+def _footer(trainee, since):
+    from pages.models import CommuneIdentity
+
+    evidence = Evidence()
+    identity = CommuneIdentity.objects.filter(site_id=trainee.commune.site_id).first()
+    if identity is None:
+        return evidence
+    complete = all(getattr(identity, name) for name in FOOTER_FIELDS)
+    for entry in _log_entries(CommuneIdentity, [identity.pk], since):
+        evidence.add(_("Thông tin chân trang"), entry.timestamp)
+    evidence.done = bool(evidence.items) and complete
+    if evidence.items and not complete:
+        evidence.progress = _("còn thiếu")
+    return evidence
+
+
+@exercise(
+    "document",
+    _("Đăng văn bản chỉ đạo điều hành"),
+    _("Thêm một văn bản (số, ngày ban hành, trích yếu, tệp đính kèm) và xuất bản."),
+)
+def _document(trainee, since):
+    from pages.guidance.models import GuidingDocumentPage
+
+    evidence = Evidence()
+    pages = _pages(trainee.commune, GuidingDocumentPage).live().filter(attachments__isnull=False).distinct()
+    for entry in _page_log(pages, since):
+        page = entry.page.specific
+        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+@exercise("notice", _("Đăng thông báo"), _("Thêm một thông báo hiện ở đầu trang chủ."))
+def _notice(trainee, since):
+    from pages.site_content import Notice
+
+    evidence = Evidence()
+    rows = {n.pk: n for n in Notice.objects.filter(commune=trainee.commune)}
+    for entry in _log_entries(Notice, rows, since, ("wagtail.create",)):
+        notice = rows[int(entry.object_id)]
+        evidence.add(notice, entry.timestamp, admin_url=_snippet_admin_url(notice))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+@exercise(
+    "submit_for_approval",
+    _("Gửi bài chờ lãnh đạo duyệt"),
+    _("Viết một trang hoặc tin bài rồi bấm “Gửi duyệt” thay vì xuất bản."),
+)
+def _submit(trainee, since):
+    evidence = Evidence()
+    pages = Page.objects.descendant_of(trainee.commune.home_page)
+    for entry in _page_log(pages, since, ("wagtail.workflow.start",)):
+        evidence.add(entry.page.title, entry.timestamp, admin_url=_page_admin_url(entry.page))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+def detect(trainee, kinds) -> dict[str, Evidence]:
+    """Evidence for each exercise kind, for one trainee (empty evidence if their site is gone)."""
+    if trainee.commune_id is None or trainee.commune.home_page_id is None:
+        return {kind: Evidence() for kind in kinds}
+    return {kind: EXERCISES[kind].detect(trainee, trainee.started_at) for kind in kinds if kind in EXERCISES}
