@@ -105,3 +105,42 @@ def province_admin_a(province_a):
 @pytest.fixture
 def province_admin_b(province_b):
     return make_province_admin(province_b, username="quantri.quangngai")
+
+
+@pytest.fixture
+def template_a(commune_a):
+    """Commune A filled with the demo content (news, documents, procedures, videos, galleries, banners,
+    footer): the template a workshop's practice sites are copied from."""
+    import io
+
+    from sites.management.commands.seed_demo import seed_content
+
+    seed_content([commune_a], io.StringIO())
+    commune_a.refresh_from_db()
+    return commune_a
+
+
+@pytest.fixture
+def trainer_a(province_a):
+    """A designated trainer of A's province: runs workshops, reaches no commune's content."""
+    from sites import services
+
+    user, _password = services.officer_create(
+        username="giangvien.a",
+        email="giangvien.a@example.vn",
+        role=services.ROLE_TRAINER,
+        province=province_a,
+        password="mat-khau-thu-1",
+    )
+    return user
+
+
+@pytest.fixture
+def workshop_a(commune_a):
+    """An open 3-seat workshop in A's province, copied from commune A as provisioned (fast; template_a is
+    the realistic, slower template)."""
+    from training.services import WorkshopRequest, workshop_create
+
+    return workshop_create(
+        WorkshopRequest(province=commune_a.province, name="Tập huấn thử", trainees=3, template=commune_a)
+    )
