@@ -110,10 +110,14 @@ class PortalHomePage(DirectRouteMixin, VietnameseSlugMixin, Page):
         verbose_name = _("Trang cổng thông tin")
 
     def get_context(self, request, *args, **kwargs):
-        from sites.models import Province
+        from django.db.models import Prefetch
+
+        from sites.models import Commune, Province
 
         context = super().get_context(request, *args, **kwargs)
-        context["provinces"] = Province.objects.prefetch_related("communes").order_by("sort_name")
+        # Practice sites of training workshops are never listed.
+        real = Prefetch("communes", queryset=Commune.objects.filter(is_practice=False))
+        context["provinces"] = Province.objects.prefetch_related(real).order_by("sort_name")
         return context
 
 
@@ -134,7 +138,7 @@ class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["communes"] = (
-            Commune.objects.filter(province__page=self, status=Commune.Status.ACTIVE)
+            Commune.objects.filter(province__page=self, status=Commune.Status.ACTIVE, is_practice=False)
             .select_related("site", "home_page")
             .order_by("sort_name", "kind")
         )
@@ -153,6 +157,8 @@ class CommunePage(VietnameseSlugMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         commune = commune_for_request(request) or commune_for_page(self)
         context["current_commune"] = commune
+        if commune is not None and commune.is_practice:
+            request._xaso_practice = True  # also under the portal's address: the response gets X-Robots-Tag
         # Read the footer from the commune's own site, also when served by portal path.
         context["identity"] = identity_for(commune, request)
         return context

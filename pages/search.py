@@ -278,7 +278,9 @@ def search_communes(raw_query: str) -> tuple[str, list, str]:
     if not words:
         return query, [], message
     found = []
-    for commune in Commune.objects.filter(status=Commune.Status.ACTIVE).select_related("province"):
+    # Practice sites of training workshops are not the public's to find.
+    communes = Commune.objects.filter(status=Commune.Status.ACTIVE, is_practice=False).select_related("province")
+    for commune in communes:
         haystack = fold(f"{commune.full_name} {commune.province.name}").lower()
         if all(re.search(r"(?<![a-z0-9])" + re.escape(w), haystack) for w in words):
             found.append(commune)

@@ -16,8 +16,8 @@ def search(request):
             commune = resolve_commune(request.GET["xa"])
         except ServiceError:
             commune = None
-        if commune is not None and not commune.is_active:
-            commune = None
+        if commune is not None and (not commune.is_active or commune.is_practice):
+            commune = None  # the portal searches real communes only
     raw = request.GET.get("q", "")
     if commune is None:
         query, communes, message = search_communes(raw)

@@ -70,9 +70,10 @@ def _communes_for(request):
     """The communes this user manages: the tenancy resolver's scope, narrowed to provinces they administer.
 
     A province admin who is also an officer somewhere keeps officer rights there, not admin rights.
+    Practice sites are left out: they belong to training workshops and are managed under "Tập huấn".
     """
     scope = scope_for_user(request.user)
-    communes = scope.communes()
+    communes = scope.communes().filter(is_practice=False)
     if not scope.is_superuser:
         communes = communes.filter(province_id__in=scope.province_ids)
     return communes

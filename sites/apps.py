@@ -8,8 +8,9 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit, page_cache, signals, site_roots  # noqa: F401
+        from . import audit, mail, page_cache, signals, site_roots  # noqa: F401
 
         audit.connect()
         page_cache.connect()
+        mail.connect()  # Wagtail's workflow notifications, practice-aware
         site_roots.install()

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from wagtail.models import Site
 
-from . import admin_gate, page_cache, site_roots
+from . import admin_gate, mail, page_cache, site_roots
 from .models import Commune
 from .tenancy import commune_for_site, host_info
 
@@ -15,6 +15,17 @@ def _split_host(host: str) -> str:
     if host.startswith("["):  # IPv6 literal
         return host.split("]")[0] + "]"
     return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+# Practice sites of training workshops: kept out of search engines (also by <meta name="robots">).
+PRACTICE_ROBOTS = "noindex, nofollow"
+
+
+def is_practice_request(request) -> bool:
+    """Whether a practice site answers: by its own host, or by its pages under the portal's address
+    (CommunePage.get_context marks those)."""
+    commune = getattr(request, "_xaso_commune", None)
+    return (commune is not None and commune.is_practice) or getattr(request, "_xaso_practice", False)
 
 
 def _load_site(info):
@@ -51,10 +62,15 @@ class CommuneSiteMiddleware:
         request._wagtail_site = site
         request._xaso_commune = commune
         token = site_roots.begin_request()
+        mail_token = mail.serving(request)
         try:
             response = self.get_response(request)
         finally:
+            mail.done(mail_token)
             site_roots.end_request(token)
+        if is_practice_request(request):
+            # Before store(): the cache keeps this header with the page, so a cached hit carries it too.
+            response["X-Robots-Tag"] = PRACTICE_ROBOTS
         return page_cache.store(request, response)
 
 

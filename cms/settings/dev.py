@@ -20,4 +20,4 @@ def _dev_secret_key():
 
 
 SECRET_KEY = env.get("SECRET_KEY") or _dev_secret_key()
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+XASO_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # behind the guard (base.py)

@@ -6,7 +6,9 @@ from .base import VAR_DIR
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Behind the guard (base.py). Django's test set-up replaces EMAIL_BACKEND itself with locmem, so a test
+# that checks the guard turns it back on with the settings fixture.
+XASO_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
 SITE_PORT = 80  # fixed: generated URLs in tests must not depend on the shell
 WAGTAILADMIN_BASE_URL = "http://localhost"

@@ -180,6 +180,11 @@ class Command(VietnameseCommand):
 
         lst = actions.add_parser("list", help="Xem danh sách xã/phường.", description="Xem danh sách xã/phường.")
         lst.add_argument("--province", metavar="TỈNH", help="Chỉ xem các xã/phường của tỉnh này (tên hoặc đường dẫn).")
+        lst.add_argument(
+            "--practice",
+            action="store_true",
+            help="Chỉ xem các trang thực hành của lớp tập huấn (mặc định không liệt kê; quản lý bằng lệnh workshop).",
+        )
 
         archive = actions.add_parser(
             "archive",
@@ -311,16 +316,18 @@ class Command(VietnameseCommand):
 
     # --- list ----------------------------------------------------------------------
 
-    def handle_list(self, *, province, **_):
-        communes = Commune.objects.select_related("province").order_by("province__slug", "slug")
+    def handle_list(self, *, province, practice=False, **_):
+        # Practice sites belong to training workshops: listed only when asked for, and then alone.
+        communes = Commune.objects.select_related("province").filter(is_practice=practice)
+        communes = communes.order_by("province__slug", "slug")
         if province:
             communes = communes.filter(province=services.resolve_province(province))
         rows = [[c.address, c.full_name, c.hostname, c.get_status_display()] for c in communes]
         if not rows:
-            self.stdout.write("Chưa có xã/phường nào.")
+            self.stdout.write("Chưa có trang thực hành nào." if practice else "Chưa có xã/phường nào.")
             return
         self.stdout.write(format_table(["Địa chỉ", "Tên đầy đủ", "Tên miền", "Trạng thái"], rows))
-        self.stdout.write(f"Tổng: {len(rows)} xã/phường.")
+        self.stdout.write(f"Tổng: {len(rows)} trang thực hành." if practice else f"Tổng: {len(rows)} xã/phường.")
 
     # --- archive -------------------------------------------------------------------
 
