@@ -46,6 +46,8 @@ from tests.factories import (
 )
 from tests.factories_procedures import SAMPLE_FILE, add_catalogue_procedure
 from tests.test_tthc_import import BIRTH_ROW, csv_text, xlsx_bytes
+from training.models import Exercise, Trainee, Workshop
+from training.services import WorkshopRequest, workshop_close, workshop_create
 
 # Letters only Vietnamese uses (đ, ơ, ư, ă, â, ê, ô and the tone marks): a message without one is not Vietnamese.
 VIETNAMESE = re.compile(r"[đơưăâêôàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -484,6 +486,133 @@ CASES: dict[tuple[str, str | None], list[Case]] = {
             "không tồn tại",
         ),
     ],
+    ("workshop", None): [
+        C("missing-subcommand", [], "thiếu tham số bắt buộc: {create,list,reset,close,board,exercises}"),
+        C("unknown-subcommand", ["xoa", "thu"], "không có lựa chọn 'xoa'"),
+    ],
+    ("workshop", "create"): [
+        C(
+            "missing-trainees",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp"],
+            "thiếu tham số bắt buộc: --trainees",
+        ),
+        C(
+            "unknown-province",
+            ["create", "--province", "Hà Tây", "--name", "Lớp", "--trainees", "2"],
+            "Không tìm thấy tỉnh/thành phố “Hà Tây”",
+        ),
+        C("empty-name", ["create", "--province", "thai-nguyen", "--name", " ", "--trainees", "2"], "Thiếu tên lớp"),
+        C(
+            "trainees-not-a-number",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "abc"],
+            "Số học viên “abc” không phải là một số",
+        ),
+        C(
+            "trainees-zero",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "0"],
+            "từ 1 đến 60, không phải 0",
+        ),
+        C(
+            "trainees-too-many",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "61"],
+            "từ 1 đến 60, không phải 61",
+        ),
+        C(
+            "date-that-does-not-exist",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--date", "31/02/2026"],
+            "Ngày “31/02/2026” không hợp lệ",
+        ),
+        C(
+            "date-in-iso-form",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--date", "2026-03-15"],
+            "Ngày “2026-03-15” không hợp lệ",
+            "ngày/tháng/năm",
+        ),
+        C(
+            "code-taken",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--code", "thu"],
+            "Mã lớp “thu” đã được dùng",
+        ),
+        C(
+            "code-with-underscore",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--code", "lop_1"],
+            "Mã lớp “lop_1” không hợp lệ",
+        ),
+        C(
+            "unknown-template",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--template", "khong-co"],
+            "Không tìm thấy xã/phường “khong-co”",
+        ),
+        C(
+            "template-of-another-province",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--template", "tan-phu"],
+            "Không tìm thấy xã/phường “tan-phu”",
+        ),
+        C(
+            "practice-site-as-template",
+            [
+                *("create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2"),
+                *("--template", "thuc-hanh-thu-01"),
+            ],
+            "Không dùng một trang thực hành làm mẫu",
+        ),
+        C(
+            "unknown-exercise",
+            [
+                *("create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2"),
+                *("--exercises", "category,nhay-mua"),
+            ],
+            "Bài tập không có trong danh sách: nhay-mua",
+        ),
+        C(
+            "no-exercise",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--exercises", " , "],
+            "cần ít nhất một bài tập",
+        ),
+        C(
+            "cards-in-a-missing-folder",
+            [
+                *("create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2"),
+                *("--cards", "{dir}/khong-co/the.html"),
+            ],
+            "Không ghi được tệp",
+            "/khong-co” không tồn tại",
+        ),
+        C(
+            "cards-is-a-folder",
+            ["create", "--province", "thai-nguyen", "--name", "Lớp", "--trainees", "2", "--cards", "{dir}"],
+            "là một thư mục",
+        ),
+    ],
+    ("workshop", "list"): [
+        C("unknown-province", ["list", "--province", "Hà Tây"], "Không tìm thấy tỉnh/thành phố “Hà Tây”"),
+        C("extra-argument", ["list", "thu"], "không hiểu tham số: thu"),
+    ],
+    ("workshop", "reset"): [
+        C("missing-workshop", ["reset"], "thiếu tham số bắt buộc: LỚP"),
+        C("unknown-workshop", ["reset", "khong-co"], "Không tìm thấy lớp tập huấn “khong-co”"),
+        C("unknown-province-part", ["reset", "bac-kan/thu"], "Không tìm thấy lớp tập huấn “bac-kan/thu”"),
+        C(
+            "trainee-out-of-range",
+            ["reset", "thu", "--trainee", "2"],
+            "không có học viên số 2 (có học viên số 1 đến 1)",
+        ),
+        C("trainee-zero", ["reset", "thu", "--trainee", "0"], "không có học viên số 0"),
+        C("trainee-not-a-number", ["reset", "thu", "--trainee", "một"], "giá trị 'một' không hợp lệ"),
+        C("closed-workshop", ["reset", "da-xong"], "Lớp “da-xong” đã kết thúc"),
+    ],
+    ("workshop", "close"): [
+        C("missing-workshop", ["close", "--yes"], "thiếu tham số bắt buộc: LỚP"),
+        C("unknown-workshop", ["close", "khong-co", "--yes"], "Không tìm thấy lớp tập huấn “khong-co”"),
+        C("closed-workshop", ["close", "da-xong", "--yes"], "Lớp “da-xong” đã kết thúc", "không còn gì để xoá"),
+        C("nobody-to-confirm", ["close", "thu"], "Kết thúc lớp “thu”", "hãy chạy lại với --yes"),
+    ],
+    ("workshop", "board"): [
+        C("missing-workshop", ["board"], "thiếu tham số bắt buộc: LỚP"),
+        C("unknown-workshop", ["board", "khong-co"], "Không tìm thấy lớp tập huấn “khong-co”"),
+        C("two-workshops", ["board", "thu", "da-xong"], "không hiểu tham số: da-xong"),
+    ],
+    ("workshop", "exercises"): [C("extra-argument", ["exercises", "category"], "không hiểu tham số: category")],
 }
 
 
@@ -553,6 +682,9 @@ COUNTED = (
     Redirect,
     ModelLogEntry,
     PageLogEntry,
+    Workshop,
+    Exercise,
+    Trainee,
 )
 
 
@@ -566,7 +698,8 @@ def passwords() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """Two provinces with communes, officers, an operator, 2FA devices and a catalogue; rolled back at the end."""
+    """Two provinces with communes, officers, an operator, 2FA devices, a catalogue and two workshops (one open,
+    one closed); rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         clear_cache()
         province_a = ProvinceFactory(name="Thái Nguyên", domain="thainguyen.gov.vn")
@@ -579,6 +712,10 @@ def world(django_db_setup, django_db_blocker):
         make_officer(commune_b, "editor", username="bientap.b")
         make_province_admin(province_a, username="quantri.thainguyen")
         add_totp_device(make_superuser())
+        # Workshops: "thu" open with one seat, "da-xong" closed.
+        workshop_create(WorkshopRequest(province=province_a, name="Tập huấn thử", trainees=1, slug="thu"))
+        closed = workshop_create(WorkshopRequest(province=province_a, name="Lớp đã xong", trainees=1, slug="da-xong"))
+        workshop_close(closed)
         yield
         transaction.set_rollback(True)
     clear_cache()

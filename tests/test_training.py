@@ -267,3 +267,17 @@ def test_practice_collections_sit_inside_the_practice_commune(workshop_a):
     for trainee in workshop_a.trainees.select_related("commune"):
         root = Collection.objects.get(pk=trainee.commune.collection_id)
         assert root.get_parent().pk == workshop_a.province.collection_id
+
+
+def test_a_close_run_again_after_an_interruption_keeps_the_results_of_seats_already_removed(workshop_a, committed):
+    kept = services.results(workshop_a)
+    kept["trainees"][0]["done"] = ["category"]  # what was detected while seat 01 still had its site
+    workshop_a.summary = kept
+    workshop_a.save(update_fields=["summary"])
+    committed(services._remove_seats, workshop_a)  # …then the seats went, and the close stopped
+
+    committed(services.workshop_close, workshop_a)
+
+    summary = Workshop.objects.get(pk=workshop_a.pk).summary
+    assert summary["trainees"][0] == {"number": 1, "username": kept["trainees"][0]["username"], "done": ["category"]}
+    assert [row["number"] for row in summary["trainees"]] == [1, 2, 3]

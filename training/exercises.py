@@ -7,7 +7,7 @@ was created or last reset. Nothing depends on the trainee saying they are done.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -38,6 +38,7 @@ class ExerciseSpec:
     title: str
     hint: str  # what counts, shown to the trainee and the trainer
     detect: callable
+    guide: str = ""  # anchor of its section in the trainee guide (docs/huong-dan-hoc-vien.md, training/guide.py)
 
 
 EXERCISES: dict[str, ExerciseSpec] = {}
@@ -62,23 +63,31 @@ def _pages(commune, model):
     return model.objects.descendant_of(commune.home_page).filter(locale_id=commune.home_page.locale_id)
 
 
-def _log_entries(model, object_ids, since, actions=EDIT_ACTIONS):
+def _log_entries(model, object_ids, since, actions=EDIT_ACTIONS, *, by):
+    """What the trainee's account (`by`) did: a trainer showing the way on a trainee's site earns them nothing."""
     content_type = ContentType.objects.get_for_model(model)
+    if by is None:
+        return ModelLogEntry.objects.none()
     return (
         ModelLogEntry.objects.filter(
             content_type=content_type,
             object_id__in=[str(pk) for pk in object_ids],
             action__in=actions,
             timestamp__gte=since,
+            user_id=by,
         )
+        # Opening a form and pressing "Lưu" without changing anything is logged too (content_changed=False).
+        .exclude(action="wagtail.edit", content_changed=False)
         .select_related("user")
         .order_by("timestamp")
     )
 
 
-def _page_log(pages, since, actions=("wagtail.publish",)):
+def _page_log(pages, since, actions=("wagtail.publish",), *, by):
+    if by is None:
+        return PageLogEntry.objects.none()
     return (
-        PageLogEntry.objects.filter(page__in=pages, action__in=actions, timestamp__gte=since)
+        PageLogEntry.objects.filter(page__in=pages, action__in=actions, timestamp__gte=since, user_id=by)
         .select_related("page")
         .order_by("timestamp")
     )
@@ -112,7 +121,7 @@ def _category(trainee, since):
 
     evidence = Evidence()
     rows = {c.pk: c for c in NewsCategory.objects.filter(commune=trainee.commune)}
-    for entry in _log_entries(NewsCategory, rows, since, ("wagtail.create",)):
+    for entry in _log_entries(NewsCategory, rows, since, ("wagtail.create",), by=trainee.user_id):
         category = rows[int(entry.object_id)]
         evidence.add(category.name, entry.timestamp, admin_url=_snippet_admin_url(category))
     evidence.done = bool(evidence.items)
@@ -135,7 +144,7 @@ def _article_image(trainee, since):
 
     evidence = Evidence()
     articles = _pages(trainee.commune, ArticlePage).live()
-    for entry in _page_log(articles, since):
+    for entry in _page_log(articles, since, by=trainee.user_id):
         article = entry.page.specific
         if _article_images(article):
             evidence.add(article.title, entry.timestamp, url=_public_url(article), admin_url=_page_admin_url(article))
@@ -153,7 +162,7 @@ def _procedure_local(trainee, since):
 
     evidence = Evidence()
     rows = {r.pk: r for r in CommuneProcedure.objects.filter(commune=trainee.commune).select_related("procedure")}
-    for entry in _log_entries(CommuneProcedure, rows, since, ("wagtail.edit",)):
+    for entry in _log_entries(CommuneProcedure, rows, since, ("wagtail.edit",), by=trainee.user_id):
         row = rows[int(entry.object_id)]
         evidence.add(row.procedure.name, entry.timestamp, admin_url=_snippet_admin_url(row))
     evidence.done = bool(evidence.items)
@@ -170,7 +179,7 @@ def _video_captions(trainee, since):
 
     evidence = Evidence()
     pages = _pages(trainee.commune, VideoPage).live().filter(captions__isnull=False, video__created_at__gte=since)
-    for entry in _page_log(pages, since):
+    for entry in _page_log(pages, since, by=trainee.user_id):
         page = entry.page.specific
         evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
     evidence.done = bool(evidence.items)
@@ -188,7 +197,7 @@ def _banners(trainee, since):
     evidence = Evidence()
     rows = {b.pk: b for b in Banner.objects.filter(commune=trainee.commune)}
     positions = {}
-    for entry in _log_entries(Banner, rows, since):
+    for entry in _log_entries(Banner, rows, since, by=trainee.user_id):
         banner = rows[int(entry.object_id)]
         positions.setdefault(banner.position, entry.timestamp)
         evidence.add(
@@ -212,7 +221,7 @@ def _photos(trainee, since):
 
     evidence = Evidence()
     pages = _pages(trainee.commune, GalleryPage).live().filter(gallery_images__image__created_at__gte=since).distinct()
-    for entry in _page_log(pages, since):
+    for entry in _page_log(pages, since, by=trainee.user_id):
         page = entry.page.specific
         evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
     evidence.done = bool(evidence.items)
@@ -235,7 +244,7 @@ def _footer(trainee, since):
     if identity is None:
         return evidence
     complete = all(getattr(identity, name) for name in FOOTER_FIELDS)
-    for entry in _log_entries(CommuneIdentity, [identity.pk], since):
+    for entry in _log_entries(CommuneIdentity, [identity.pk], since, by=trainee.user_id):
         evidence.add(_("Thông tin chân trang"), entry.timestamp)
     evidence.done = bool(evidence.items) and complete
     if evidence.items and not complete:
@@ -253,7 +262,7 @@ def _document(trainee, since):
 
     evidence = Evidence()
     pages = _pages(trainee.commune, GuidingDocumentPage).live().filter(attachments__isnull=False).distinct()
-    for entry in _page_log(pages, since):
+    for entry in _page_log(pages, since, by=trainee.user_id):
         page = entry.page.specific
         evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
     evidence.done = bool(evidence.items)
@@ -266,7 +275,7 @@ def _notice(trainee, since):
 
     evidence = Evidence()
     rows = {n.pk: n for n in Notice.objects.filter(commune=trainee.commune)}
-    for entry in _log_entries(Notice, rows, since, ("wagtail.create",)):
+    for entry in _log_entries(Notice, rows, since, ("wagtail.create",), by=trainee.user_id):
         notice = rows[int(entry.object_id)]
         evidence.add(notice, entry.timestamp, admin_url=_snippet_admin_url(notice))
     evidence.done = bool(evidence.items)
@@ -281,10 +290,27 @@ def _notice(trainee, since):
 def _submit(trainee, since):
     evidence = Evidence()
     pages = Page.objects.descendant_of(trainee.commune.home_page)
-    for entry in _page_log(pages, since, ("wagtail.workflow.start",)):
+    for entry in _page_log(pages, since, ("wagtail.workflow.start",), by=trainee.user_id):
         evidence.add(entry.page.title, entry.timestamp, admin_url=_page_admin_url(entry.page))
     evidence.done = bool(evidence.items)
     return evidence
+
+
+# Each exercise's section in the trainee guide ({#anchor} of its heading in docs/huong-dan-hoc-vien.md).
+GUIDE_ANCHORS = {
+    "category": "muc-tin",
+    "article_image": "tin-bai-co-anh",
+    "procedure_local": "thu-tuc",
+    "video_captions": "video-phu-de",
+    "banners": "banner",
+    "photos": "album-anh",
+    "footer": "chan-trang",
+    "document": "van-ban",
+    "notice": "thong-bao",
+    "submit_for_approval": "gui-duyet",
+}
+for _kind, _anchor in GUIDE_ANCHORS.items():
+    EXERCISES[_kind] = replace(EXERCISES[_kind], guide=_anchor)
 
 
 def detect(trainee, kinds) -> dict[str, Evidence]:

@@ -239,8 +239,9 @@ def workshop_create(request: WorkshopRequest, *, user=None, progress=None) -> Wo
             _create_seat(workshop, number, request.template)
             if progress:
                 progress(number, request.trainees)
-    except Exception:
-        # Seats made so far are complete sites; take them away so the workshop is all or nothing.
+    except BaseException:
+        # Seats made so far are complete sites; take them away so the workshop is all or nothing
+        # (also when the trainer presses Ctrl+C in the command).
         workshop_delete(workshop)
         raise
     return workshop
@@ -354,7 +355,14 @@ def results(workshop: Workshop) -> dict:
 def workshop_close(workshop: Workshop, *, user=None, progress=None) -> Workshop:
     """Keep the results, then delete every practice site and account with all their files and history."""
     _require_open(workshop)
-    workshop.summary = results(workshop)
+    # A close that was cut short and run again: seats already removed keep the results recorded the first time.
+    earlier = {row["number"]: row for row in (workshop.summary or {}).get("trainees", [])}
+    summary = results(workshop)
+    gone = set(workshop.trainees.filter(commune=None).values_list("number", flat=True))
+    summary["trainees"] = [
+        earlier.get(row["number"], row) if row["number"] in gone else row for row in summary["trainees"]
+    ]
+    workshop.summary = summary
     workshop.save(update_fields=["summary"])
     _remove_seats(workshop, progress=progress)
     workshop.status = Workshop.Status.CLOSED
