@@ -359,7 +359,7 @@ class TestSeedDemo:
         assert "Tài khoản demo (mật khẩu chung: xaso-demo-2026)" in out
         assert "Xã/phường demo" not in out
         lines = [line for line in out.splitlines() if "xaso-demo-2026" in line]
-        assert len(lines) == 1 + 1 + 3 + 16  # title, operator, province admins, two per commune
+        assert len(lines) == 1 + 1 + 3 + 3 + 16  # title, operator, province admins, trainers, two per commune
         assert counts() == before
 
 

@@ -72,6 +72,10 @@ def province_admin_username(province: Province) -> str:
     return f"quantri.{_label(province.slug)}"
 
 
+def trainer_username(province: Province) -> str:
+    return f"giangvien.{_label(province.slug)}"
+
+
 def _provinces(communes: list[Commune]) -> list[Province]:
     return list({c.province_id: c.province for c in communes}.values())
 
@@ -106,6 +110,14 @@ def seed_accounts(communes: list[Commune]) -> None:
             username=username,
             email=f"{username}@{EMAIL_DOMAIN}",
             role=services.ROLE_PROVINCE_ADMIN,
+            province=province,
+            password=DEMO_PASSWORD,
+        )
+        username = trainer_username(province)
+        services.officer_create(
+            username=username,
+            email=f"{username}@{EMAIL_DOMAIN}",
+            role=services.ROLE_TRAINER,
             province=province,
             password=DEMO_PASSWORD,
         )
@@ -158,6 +170,11 @@ def demo_logins() -> list[DemoLogin]:
                     site or portal,
                     portal + "admin/",
                 )
+            )
+        username = trainer_username(province)
+        if username in existing:
+            logins.append(
+                DemoLogin(services.ROLES[services.ROLE_TRAINER], province.name, username, portal, portal + "admin/")
             )
     for commune in communes:
         for role, username in commune_usernames(commune, communes).items():
