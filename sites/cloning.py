@@ -183,7 +183,8 @@ def _copy_file(field_file):
     """A copy of a stored file under a new name next to the original; returns the new name."""
     storage = field_file.storage
     with storage.open(field_file.name, "rb") as source:
-        return storage.save(field_file.name, File(source))
+        # The new name gets a random suffix; max_length shortens it to fit the column (PostgreSQL refuses more).
+        return storage.save(field_file.name, File(source), max_length=field_file.field.max_length)
 
 
 def _copy_collections(template: Commune, target: Commune, ids: IdMap) -> None:
