@@ -67,7 +67,8 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The officer guide's screenshots (docs/huong-dan/), taken in Chromium from a fresh demo install in a temp folder.
+# The guides' screenshots (docs/huong-dan/) and the trainee guide's PDF (docs/huong-dan-hoc-vien.pdf), made in
+# Chromium from a fresh demo install in a temp folder (officer tasks, then a one-seat workshop's trainee tasks).
 guide: install-dev browser
 	$(PY) docs/guide/build.py
 

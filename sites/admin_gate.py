@@ -102,6 +102,8 @@ KWARG_LOADERS = {
     "page_view_restriction_id": _via(PageViewRestriction, "page"),
     "restriction_id": _via(CollectionViewRestriction, "collection"),
     "uploaded_file_id": _by_pk(UploadedFile),
+    # A seat of a training workshop (training.admin_views); Scope.allows_object checks its workshop's province.
+    "trainee_pk": _by_pk(lambda: apps.get_model("training", "Trainee")),
 }
 
 # "pk" means a different kind of object in each namespace.
@@ -114,6 +116,8 @@ NAMESPACE_PK_LOADERS = {
     "wagtailsettings": _by_pk(Site),
     # The province procedure catalogue (pages.procedures.admin_views); tenancy.owner_of gives its province.
     "procedure_catalogue": _by_pk(lambda: apps.get_model("procedures", "Procedure")),
+    # Training workshops (training.admin_views); Scope.allows_object checks the workshop's province.
+    "workshops": _by_pk(lambda: apps.get_model("training", "Workshop")),
 }
 _API_LOADERS = {"pages": _page, "images": _image, "documents": _document}
 
@@ -133,6 +137,7 @@ NEUTRAL_KWARGS = {
     "uidb64",
     "session_id",
     "task_id",
+    "kind",  # a training exercise's key in training.exercises.EXERCISES
 }
 
 # Admin areas for operators (superusers) only, whatever Django permissions say:

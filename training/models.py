@@ -12,6 +12,7 @@ class Workshop(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", _("Đang diễn ra")
+        CLOSING = "closing", _("Đang kết thúc")
         CLOSED = "closed", _("Đã kết thúc")
 
     province = models.ForeignKey(
@@ -40,6 +41,10 @@ class Workshop(models.Model):
     )
     created_at = models.DateTimeField(_("Tạo lúc"), auto_now_add=True)
     closed_at = models.DateTimeField(_("Kết thúc lúc"), null=True, blank=True)
+    # Seats asked for: the background task makes the missing ones (training.tasks), so a board can show progress.
+    seats_planned = models.PositiveSmallIntegerField(_("Số học viên"), default=0)
+    # Why the last background step stopped, for the trainer (empty when it went through).
+    task_error = models.TextField(blank=True, editable=False)
     # Kept after closing, when the sites and accounts are gone: who completed what.
     summary = models.JSONField(default=dict, blank=True, editable=False)
 
@@ -82,9 +87,7 @@ class Trainee(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="trainees")
     number = models.PositiveSmallIntegerField(_("Số thứ tự"))
-    commune = models.OneToOneField(
-        Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="trainee"
-    )
+    commune = models.OneToOneField(Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="trainee")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="trainee"
     )

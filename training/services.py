@@ -217,8 +217,8 @@ def check_request(request: WorkshopRequest) -> WorkshopRequest:
     return WorkshopRequest(request.province, name, count, slug, request.date, template, tuple(kinds))
 
 
-def workshop_create(request: WorkshopRequest, *, user=None, progress=None) -> Workshop:
-    """Create the workshop, then one practice site and account per trainee (progress(done, total) after each)."""
+def workshop_open(request: WorkshopRequest, *, user=None) -> Workshop:
+    """Validate and write the workshop and its exercise list, with no seat yet (workshop_build makes them)."""
     request = check_request(request)
     with transaction.atomic():
         workshop = Workshop.objects.create(
@@ -228,17 +228,50 @@ def workshop_create(request: WorkshopRequest, *, user=None, progress=None) -> Wo
             date=request.date,
             template=request.template,
             template_name=request.template.full_name,
+            seats_planned=request.trainees,
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         Exercise.objects.bulk_create(
             Exercise(workshop=workshop, kind=kind, sort_order=i) for i, kind in enumerate(request.exercises)
         )
         _log(workshop, "xaso.workshop_created", user=user, trainees=request.trainees)
+    return workshop
+
+
+def missing_seats(workshop: Workshop) -> list[int]:
+    made = set(workshop.trainees.values_list("number", flat=True))
+    return [n for n in range(1, workshop.seats_planned + 1) if n not in made]
+
+
+def workshop_build(workshop: Workshop, *, progress=None) -> int:
+    """Make the seats not made yet, one transaction each; run again after a failure to finish. Returns how many.
+
+    A failure is kept in workshop.task_error for the board, and raised."""
+    _require_open(workshop)
+    template = _template_of(workshop)
+    numbers = missing_seats(workshop)
+    Workshop.objects.filter(pk=workshop.pk).update(task_error="")
     try:
-        for number in range(1, request.trainees + 1):
-            _create_seat(workshop, number, request.template)
+        for done, number in enumerate(numbers, 1):
+            _create_seat(workshop, number, template)
             if progress:
-                progress(number, request.trainees)
+                progress(done, len(numbers))
+    except ServiceError as error:
+        Workshop.objects.filter(pk=workshop.pk).update(task_error=str(error))
+        raise
+    except Exception:
+        Workshop.objects.filter(pk=workshop.pk).update(
+            task_error="Có lỗi khi tạo trang thực hành; hãy bấm “Tạo tiếp” để làm nốt."
+        )
+        raise
+    return len(numbers)
+
+
+def workshop_create(request: WorkshopRequest, *, user=None, progress=None) -> Workshop:
+    """Create the workshop and all its seats now, all or nothing (progress(done, total) after each seat)."""
+    workshop = workshop_open(request, user=user)
+    try:
+        workshop_build(workshop, progress=progress)
     except BaseException:
         # Seats made so far are complete sites; take them away so the workshop is all or nothing
         # (also when the trainer presses Ctrl+C in the command).
@@ -256,6 +289,8 @@ def workshop_add_seats(workshop: Workshop, count: int, *, progress=None) -> list
     if start + count - 1 > MAX_TRAINEES:
         raise ServiceError(f"Một lớp có tối đa {MAX_TRAINEES} học viên.")
     added = []
+    Workshop.objects.filter(pk=workshop.pk).update(seats_planned=start + count - 1)
+    workshop.seats_planned = start + count - 1
     for i, number in enumerate(range(start, start + count), 1):
         added.append(_create_seat(workshop, number, template))
         if progress:
@@ -263,7 +298,11 @@ def workshop_add_seats(workshop: Workshop, count: int, *, progress=None) -> list
     return added
 
 
-def _require_open(workshop: Workshop) -> None:
+def _require_open(workshop: Workshop, *, closing_ok: bool = False) -> None:
+    if closing_ok and workshop.status == Workshop.Status.CLOSING:
+        return
+    if workshop.status == Workshop.Status.CLOSING:
+        raise ServiceError(f"Lớp “{workshop.name}” đang được kết thúc; không thể thay đổi.")
     if not workshop.is_open:
         raise ServiceError(f"Lớp “{workshop.name}” đã kết thúc; không thể thay đổi.")
 
@@ -352,9 +391,9 @@ def results(workshop: Workshop) -> dict:
     return {"exercises": [[k, str(EXERCISES[k].title)] for k in kinds], "trainees": rows}
 
 
-def workshop_close(workshop: Workshop, *, user=None, progress=None) -> Workshop:
-    """Keep the results, then delete every practice site and account with all their files and history."""
-    _require_open(workshop)
+def workshop_close_begin(workshop: Workshop, *, user=None) -> Workshop:
+    """Keep the results and mark the workshop as closing; workshop_close then removes the seats."""
+    _require_open(workshop, closing_ok=True)
     # A close that was cut short and run again: seats already removed keep the results recorded the first time.
     earlier = {row["number"]: row for row in (workshop.summary or {}).get("trainees", [])}
     summary = results(workshop)
@@ -363,7 +402,14 @@ def workshop_close(workshop: Workshop, *, user=None, progress=None) -> Workshop:
         earlier.get(row["number"], row) if row["number"] in gone else row for row in summary["trainees"]
     ]
     workshop.summary = summary
-    workshop.save(update_fields=["summary"])
+    workshop.status = Workshop.Status.CLOSING
+    workshop.save(update_fields=["summary", "status"])
+    return workshop
+
+
+def workshop_close(workshop: Workshop, *, user=None, progress=None) -> Workshop:
+    """Keep the results, then delete every practice site and account with all their files and history."""
+    workshop_close_begin(workshop, user=user)
     _remove_seats(workshop, progress=progress)
     workshop.status = Workshop.Status.CLOSED
     workshop.closed_at = timezone.now()

@@ -228,7 +228,9 @@ FORMAT_MODULE_PATH = ["cms.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The guides' screenshots (docs/huong-dan/, made by `make guide`) are served from where they are made, as
+# /static/huong-dan/…: the admin's trainee guide (training/guide.py) shows them, collectstatic ships them.
+STATICFILES_DIRS = [BASE_DIR / "static", ("huong-dan", BASE_DIR / "docs" / "huong-dan")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -278,6 +280,11 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Mail goes through the guard (sites/mail.py): nothing reaches a practice account's ".invalid" address and a
+# practice site sends nothing at all. XASO_EMAIL_BACKEND is the backend that really delivers.
+EMAIL_BACKEND = "sites.mail.GuardedEmailBackend"
+XASO_EMAIL_BACKEND = env.get("XASO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # Background tasks (django-tasks): the theme's image renditions after an upload (media/tasks.py) and
 # Wagtail's own. Run at once by default, so `make run` needs no worker; TASKS_BACKEND=database queues them

@@ -6,6 +6,11 @@ screenshots go. ``docs/guide/build.py`` runs them against a fresh demo install t
 ``docs/huong-dan-can-bo.md``; ``tests/browser/test_officer_guide.py`` runs the same functions against the test
 server, so the suite fails as soon as the admin changes in a way the guide no longer describes.
 
+The trainee guide (``docs/huong-dan-hoc-vien.md``) shows those pictures too, and its own, taken by the tasks of
+``TRAINEE_TASKS``: a trainee signs in with a login card on a workshop's practice site (where they are editor and
+approver at once, so they publish directly) and does the exercises the officer tasks leave out.
+``tests/browser/test_trainee_guide.py`` checks that the live board of the workshop counts them as done.
+
 Admin elements are found by ids, names, hrefs and data attributes (Wagtail's own labels are being translated),
 or by labels this project defines itself (quick actions, banner positions) and by the content the steps type.
 Run it only with Django configured: the files to upload are drawn by the demo modules of the project.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,6 +51,18 @@ PHONE_NUMBER = "0208 3868 999"
 ALBUM = "Ngày hội Đại đoàn kết thôn Làng Mới"
 ALBUM_PHOTOS = ("Văn nghệ chào mừng Ngày hội Đại đoàn kết", "Bà con thôn Làng Mới dự Ngày hội")
 SCHEDULED = "Thông báo lịch tiếp công dân của Chủ tịch UBND xã"
+
+# What the trainee of the trainee guide writes on their practice site.
+HV_ARTICLE = "Thôn Làng Mới ra quân làm đường giao thông nông thôn"
+HV_ARTICLE_IMAGE = "Bà con thôn Làng Mới làm đường bê tông"
+HV_VIDEO = "Hướng dẫn nộp hồ sơ trực tuyến trên Cổng Dịch vụ công"
+HV_NOTICE = "Tạm dừng cấp nước sạch sáng thứ Bảy"
+HV_DRAFT = "Kế hoạch tổ chức Tết Trồng cây năm 2026"
+HV_BANNERS = (  # (position label shown in the list, words on the new banner, size)
+    ("Banner trên", "Đoàn kết – Đổi mới – Phát triển", (1200, 200)),
+    ("Banner ngang", "Xây dựng nông thôn mới nâng cao", (1200, 150)),
+    ("Banner bên phải", "Nộp hồ sơ trực tuyến", (600, 400)),
+)
 
 VN_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -143,23 +161,45 @@ def _draw(name: str) -> bytes:
     if name.startswith("album-"):
         index = int(name.removeprefix("album-").removesuffix(".jpg"))
         return scene_image_bytes(ALBUM_PHOTOS[index], index + 4)
+    if name == "lam-duong.jpg":
+        return scene_image_bytes(HV_ARTICLE_IMAGE, 3, size=(1200, 675))
+    if name == "nop-ho-so.mp4":
+        return howto_video_bytes(HV_VIDEO, colour=(0, 110, 70))
+    if name == "nop-ho-so.vtt":
+        return _captions_bytes()
+    if name.startswith("banner-hv-"):
+        _label, text, size = HV_BANNERS[int(name.removeprefix("banner-hv-").removesuffix(".png"))]
+        return _banner_bytes(text, size)
     raise ValueError(name)
 
 
-def _banner_bytes(text: str) -> bytes:
-    """A 1200×200 banner: yellow words on the red of a festive banner."""
+def _captions_bytes() -> bytes:
+    """Vietnamese captions (WebVTT) for the trainee's how-to video."""
+    return (
+        "WEBVTT\n\n"
+        "00:00:00.000 --> 00:00:02.000\n"
+        "Bước 1: đăng nhập Cổng Dịch vụ công quốc gia.\n\n"
+        "00:00:02.000 --> 00:00:04.000\n"
+        "Bước 2: chọn thủ tục, điền tờ khai và nộp hồ sơ.\n"
+    ).encode()
+
+
+def _banner_bytes(text: str, size: tuple[int, int] = (1200, 200)) -> bytes:
+    """A banner (1200×200 unless told): yellow words on the red of a festive banner."""
     import io
 
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("RGB", (1200, 200), "#b01212")
+    width, height = size
+    image = Image.new("RGB", size, "#b01212")
     draw = ImageDraw.Draw(image)
+    points = 46 if width > 800 else 40
     try:
-        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 46)  # Debian's fonts-dejavu-core, with Vietnamese
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", points)  # Debian's fonts-dejavu-core, with Vietnamese
     except OSError:
-        font = ImageFont.load_default(size=46)
-    draw.rectangle((12, 12, 1187, 187), outline="#f7d038", width=4)
-    draw.text((600, 100), text, font=font, fill="#f7d038", anchor="mm")
+        font = ImageFont.load_default(size=points)
+    draw.rectangle((12, 12, width - 13, height - 13), outline="#f7d038", width=4)
+    draw.text((width // 2, height // 2), text, font=font, fill="#f7d038", anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -686,4 +726,162 @@ def run_all(page, base_url, shots) -> list[str]:
     page.set_viewport_size(DESKTOP)
     for task in TASKS:
         task(page, base_url, shots)
+    return shots.taken
+
+
+# --- Hướng dẫn học viên: trên trang thực hành của lớp tập huấn --------------------------------------------
+#
+# The trainee is editor and approver of their practice site: pages are published directly ("Xuất bản").
+# These tasks take only the pictures the officer tasks cannot (the trainee's own view), and they complete the
+# exercises video_captions, banners, notice, article_image and submit_for_approval on the practice site.
+
+
+@dataclass(frozen=True)
+class Card:
+    """The login card a trainer hands out: a practice account (training.models.Trainee)."""
+
+    username: str
+    password: str
+
+
+def _publish(page, shots=None, name: str | None = None) -> None:
+    """Save the page and publish it at once (the trainee is the approver of their practice site)."""
+    footer = _open_actions(page)
+    publish = footer.locator("button[name='action-publish']")
+    publish.wait_for(state="visible")
+    if shots is not None and name:
+        shots(page, name, publish, scroll=False)
+    with page.expect_navigation():
+        publish.click()
+    _expect_success(page)
+
+
+def hv_dang_nhap(page, base_url, shots, card):
+    page.context.clear_cookies()
+    page.goto(_admin(base_url, "login/"))
+    page.fill("#id_username", card.username)
+    page.fill("#id_password", card.password)
+    submit = page.locator("form button[type=submit]").first
+    shots(page, "hv-01-dang-nhap", page.locator("#id_username, #id_password"), submit)
+    with page.expect_navigation():
+        submit.click()
+    _expect_admin_home(page, base_url)
+    guide = page.locator('#xa-cua-toi-section a[href$="/huong-dan-hoc-vien/"]')
+    shots(page, "hv-02-bang-dieu-khien", guide, page.locator("#xa-cua-toi-section .xaso-actions"))
+
+
+def hv_tin_bai_xuat_ban(page, base_url, shots, card):
+    _open_editor(page, _quick_action(page, base_url, "/pages/add/news/articlepage/"))
+    page.fill("#id_title", HV_ARTICLE)
+    page.fill("#id_summary", "Sáng Chủ nhật, hơn 100 người dân thôn Làng Mới cùng làm 500 mét đường bê tông.")
+    chooser = page.locator("#id_featured_image-chooser")
+    _choose_and_upload(
+        page,
+        chooser,
+        "image-chooser-upload",
+        {"title": HV_ARTICLE_IMAGE, "description": "Người dân đổ bê tông mặt đường thôn"},
+        sample("lam-duong.jpg"),
+    )
+    _send_upload(page, chooser, "image-chooser-upload")
+    page.fill("#id_featured_image_caption", HV_ARTICLE_IMAGE + ".")
+    page.fill("#id_featured_image_alt", "Người dân đổ bê tông mặt đường thôn")
+    body = page.locator("[data-contentpath='body']")
+    body.locator(".c-sf-add-button").first.click()
+    page.get_by_role("option", name="Đoạn văn", exact=True).click()
+    body.locator("[contenteditable=true]").first.click()
+    page.keyboard.insert_text("Con đường mới giúp bà con đi lại, vận chuyển nông sản thuận tiện hơn.")
+    _publish(page, shots, "hv-03-xuat-ban")
+
+
+def hv_video_phu_de(page, base_url, shots, card):
+    if page.url != _admin(base_url):
+        page.goto(_admin(base_url))
+    page.locator('a[href$="/admin/media/"]').first.click()  # the "Video, âm thanh" menu
+    page.locator('main a[href$="/media/video/add/"]').click()
+    page.fill("#id_title", HV_VIDEO)
+    page.locator("#id_file").set_input_files(sample("nop-ho-so.mp4"))
+    with page.expect_navigation():
+        page.locator("#id_file").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    _expect_success(page)
+
+    _open_editor(page, _quick_action(page, base_url, "/pages/add/videos/videopage/"))
+    page.fill("#id_title", HV_VIDEO)
+    video = page.locator("#id_video-chooser")
+    _choose_existing(page, video, HV_VIDEO)
+    captions = page.locator("#id_captions-chooser")
+    _choose_and_upload(
+        page, captions, "document-chooser-upload", {"title": f"Phụ đề – {HV_VIDEO}"}, sample("nop-ho-so.vtt")
+    )
+    _send_upload(page, captions, "document-chooser-upload")
+    page.locator("#id_title").scroll_into_view_if_needed()
+    shots(page, "hv-04-video-phu-de", video, captions, scroll=False)
+    _publish(page)
+
+
+def hv_ba_banner(page, base_url, shots, card):
+    list_url = None
+    for index, (label, text, _size) in enumerate(HV_BANNERS):
+        if list_url is None:
+            with page.expect_navigation():
+                _quick_action(page, base_url, "/snippets/pages/banner/").click()
+            list_url = page.url
+            edits = [
+                page.locator("main tr").filter(has_text=row_label).first.locator('a[href*="/banner/edit/"]').first
+                for row_label, _text, _size in HV_BANNERS
+            ]
+            shots(page, "hv-05-ba-banner", *edits)
+        else:
+            page.goto(list_url)
+        row = page.locator("main tr").filter(has_text=label).first
+        with page.expect_navigation():
+            row.locator('a[href*="/banner/edit/"]').first.click()
+        chooser = page.locator("#id_image-chooser")
+        _choose_and_upload(
+            page,
+            chooser,
+            "image-chooser-upload",
+            {"title": f"Banner – {text}", "description": text},
+            sample(f"banner-hv-{index}.png"),
+        )
+        _send_upload(page, chooser, "image-chooser-upload")
+        page.fill("#id_alt_text", text)
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").last.click()
+        _expect_success(page)
+
+
+def hv_thong_bao(page, base_url, shots, card):
+    with page.expect_navigation():
+        _quick_action(page, base_url, "/snippets/pages/notice/").click()
+    with page.expect_navigation():
+        page.locator('main a[href$="/snippets/pages/notice/add/"]').first.click()
+    page.fill("#id_title", HV_NOTICE)
+    page.fill("#id_text", "Công ty nước sạch sửa đường ống: thôn Làng Mới mất nước từ 7:00 đến 11:00 sáng thứ Bảy.")
+    until = (datetime.now(VN_TIME) + timedelta(days=7)).replace(hour=17, minute=0)
+    _fill_date(page, "#id_expires_at", until.strftime("%d/%m/%Y %H:%M"))
+    save = page.locator("main form button[type=submit]").last
+    shots(page, "hv-06-thong-bao", page.locator("#id_title, #id_text, #id_expires_at"), save)
+    with page.expect_navigation():
+        save.click()
+    _expect_success(page)
+    page.goto(f"{base_url}/")
+    _hide_userbar(page)
+    shots(page, "hv-07-thong-bao-trang-chu", page.locator(".notices .notice").filter(has_text=HV_NOTICE))
+
+
+def hv_gui_duyet(page, base_url, shots, card):
+    _open_editor(page, _quick_action(page, base_url, "/pages/add/news/articlepage/"))
+    page.fill("#id_title", HV_DRAFT)
+    page.fill("#id_summary", "Dự kiến trồng 2.000 cây xanh ở các tuyến đường liên thôn, trường học và nhà văn hóa.")
+    _submit_for_approval(page, shots, "hv-08-gui-duyet")
+
+
+TRAINEE_TASKS = (hv_dang_nhap, hv_tin_bai_xuat_ban, hv_video_phu_de, hv_ba_banner, hv_thong_bao, hv_gui_duyet)
+
+
+def run_trainee(page, base_url, shots, card: Card) -> list[str]:
+    """Every trainee task in order, signed in with the card; returns the names of the screenshots taken."""
+    page.set_viewport_size(DESKTOP)
+    for task in TRAINEE_TASKS:
+        task(page, base_url, shots, card)
     return shots.taken

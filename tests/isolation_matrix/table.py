@@ -86,6 +86,7 @@ KWARG_OBJECTS = {
     "redirect_id": "redirect",
     "session_id": "editing_session",
     "object_id": "page",
+    "trainee_pk": "trainee",
 }
 
 # "pk" names a different kind in each namespace ("@snippet": the snippet model of the namespace).
@@ -97,6 +98,7 @@ NAMESPACE_PK_OBJECTS = {
     "wagtailsettings": "site",
     "procedure_catalogue": "procedure",
     "communes": "commune",
+    "workshops": "workshop",
     "wagtailsites": "site",
     "wagtailusers_users": "user",
     "wagtailusers_groups": "group",
@@ -285,6 +287,7 @@ RULES: dict[str, Rule] = {
     "route:admin/^.*/$": Rule(NEUTRAL, "admin catch-all: 404 for unknown admin paths"),
     "wagtailadmin_sprite": Rule(NEUTRAL, "SVG icon sprite"),
     "wagtailadmin_javascript_catalog": Rule(NEUTRAL, "JS translation catalogue"),
+    "xaso_trainee_guide": Rule(NEUTRAL, "the trainee guide: a Markdown file of the repository and the exercise list"),
     # --- Forms (wagtail.contrib.forms) --------------------------------------------------------------
     "wagtailforms:index": L("form pages"),
     "wagtailforms:index_results": L("form pages rows"),
@@ -404,6 +407,29 @@ RULES: dict[str, Rule] = {
     "procedure_catalogue:export": L(
         "catalogue as Excel, ?province=B", query="province={province}", owner=P1_P2, owner_sees=True
     ),
+    # --- Training workshops (trainers, province admins): B's province's workshop and its seat ---------
+    "workshops:index": L("workshops of the user's provinces", owner=P1_P2, owner_sees=True),
+    "workshops:add": L(
+        "new workshop (template commune dropdown)",
+        owner=P1_P2,
+        owner_sees=True,
+        post={"name": "HACKED", "trainees": "1", "template": "{commune}", "exercises": "category"},
+    ),
+    "workshops:detail": O("B's workshop: the live board", owner=P1_P2),
+    "workshops:board_grid": O("B's workshop: the board's grid, fetched every few seconds", owner=P1_P2),
+    "workshops:cell": O("what B's trainee did for one exercise", owner=P1_P2, values={"kind": "category"}),
+    "workshops:cards": O("login cards of B's trainees", owner=P1_P2),
+    "workshops:reset_trainee": O("reset B's trainee (GET: the confirmation page)", owner=P1_P2),
+    "workshops:reset": O("reset B's workshop (GET: the confirmation page)", owner=P1_P2),
+    "workshops:close": O("close B's workshop (GET: the confirmation page)", owner=P1_P2),
+    "workshops:build": O("make the seats B's workshop still lacks (GET: the confirmation page)", owner=P1_P2),
+    "workshops:exercises": O(
+        "B's workshop's exercise list",
+        owner=P1_P2,
+        post={"include_footer": "on", "position_footer": "1"},
+    ),
+    "workshops:add_seats": O("new seats in B's workshop", owner=P1_P2, post={"count": "1"}),
+    "workshops:export": O("results of B's workshop as Excel", owner=P1_P2),
     # --- Operator areas ---------------------------------------------------------------------------
     "wagtailusers_users:*": OP,
     "wagtailusers_groups:*": OP,
@@ -696,6 +722,12 @@ CROSS_POSTS = [
         ("province_admin_a",),
         "communes:add",
         data={"name": "HACKED", "kind": "xã", "province": "{province}"},
+    ),
+    Cross(
+        "a workshop in A's province copying commune B",
+        ("province_admin_a",),
+        "workshops:add",
+        data={"name": "HACKED", "trainees": "1", "template": "{commune}", "exercises": "category"},
     ),
     Cross(
         "a catalogue procedure in B's province",

@@ -45,6 +45,7 @@ from tests.factories import CommuneFactory, ProvinceFactory, make_officer, make_
 from tests.factories_pages import BannerFactory, NoticeFactory, add_menu_item
 from tests.factories_procedures import SAMPLE_FILE, add_procedure, procedure_index
 from tests.test_isolation import _make_content
+from training.models import Exercise, Trainee, Workshop
 
 MARK = "BMARKER"
 
@@ -120,7 +121,27 @@ def _b_extras(commune_b, editor_b, province_admin_b, content):
         commune_b.province,
         SimpleUploadedFile("bmarker.json", json.dumps(data, ensure_ascii=False).encode()),
     )
+    # A workshop of B's province with one seat. Rows only: a real seat would copy all of B's marked
+    # content into a practice site; the gate and the views need the workshop and the seat, not the copy.
+    workshop = Workshop.objects.create(
+        province=commune_b.province,
+        name=f"{MARK}-workshop",
+        slug="bmarker-workshop",
+        template=commune_b,
+        template_name=commune_b.full_name,
+    )
+    Exercise.objects.create(workshop=workshop, kind="category")
+    trainee = Trainee.objects.create(
+        workshop=workshop,
+        number=1,
+        username="hv01.bmarker-workshop.quang-ngai",
+        card_password="BMARKER-password",
+        site_url="http://bmarker-workshop-01.quangngai.gov.vn/",
+        started_at=timezone.now(),
+    )
     return {
+        "workshop": workshop,
+        "trainee": trainee,
         "banner": banner,
         "notice": notice,
         "category": category,
