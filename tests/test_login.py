@@ -98,3 +98,10 @@ def test_behind_the_proxy_one_address_locked_out_does_not_lock_out_the_others(co
     assert through_proxy("dongdat.bientap", "dung-mat-khau-2026", "198.51.100.7").status_code == 429
     # The officer behind the same proxy, from another address, still gets in.
     assert through_proxy("dongdat.bientap", "dung-mat-khau-2026", "198.51.100.8").status_code == 302
+
+
+def test_the_login_page_speaks_vietnamese(client, db):
+    body = client.get("/admin/login/", HTTP_HOST="localhost").content.decode()
+    assert "Đăng nhập trang quản trị" in body
+    assert 'for="id_password"' in body and "Mật khẩu" in body
+    assert "Password<" not in body.replace(" ", "").replace("\n", "")

@@ -280,6 +280,7 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 
 LOGIN_URL = "wagtailadmin_login"
+WAGTAILADMIN_USER_LOGIN_FORM = "sites.forms.LoginForm"
 
 # Mail goes through the guard (sites/mail.py): nothing reaches a practice account's ".invalid" address and a
 # practice site sends nothing at all. XASO_EMAIL_BACKEND is the backend that really delivers.
