@@ -52,7 +52,7 @@ from tests.test_tthc_import import BIRTH_ROW, csv_text
 pytestmark = pytest.mark.django_db  # also makes pytest-django set up the test database before `world`
 
 User = get_user_model()
-PROJECT_PACKAGES = {"sites", "pages", "media", "cms"}
+PROJECT_PACKAGES = {"sites", "pages", "media", "cms", "training"}
 
 JAVASCRIPT_URL = "javascript:alert(document.cookie)"
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n"
@@ -79,6 +79,14 @@ COVERED = {
     "media.forms.SafeImageForm": "tests/test_uploads.py::test_hostile_images_are_refused",
     "media.forms.SafeDocumentForm": "tests/test_uploads.py::test_hostile_documents_are_refused",
     "media.forms.SafeMediaForm": "tests/test_uploads.py::test_hostile_videos_are_refused",
+    "sites.forms.LoginForm": "tests/test_login.py::test_login_form_refuses_bad_values",
+    "training.admin_views.WorkshopCreateForm": (
+        "tests/test_training_admin.py::test_create_form_errors_are_vietnamese_and_nothing_is_written"
+    ),
+    "training.admin_views.ExercisesForm": (
+        "tests/test_training_admin.py::test_exercises_are_reordered_removed_and_added"
+    ),
+    "training.admin_views.AddSeatsForm": "tests/test_training_admin.py::test_add_seats",
 }
 
 

@@ -2,6 +2,7 @@
 the province admin can lift it for their own communes' officers."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 
 from tests.factories import make_officer
@@ -105,3 +106,23 @@ def test_the_login_page_speaks_vietnamese(client, db):
     assert "Đăng nhập trang quản trị" in body
     assert 'for="id_password"' in body and "Mật khẩu" in body
     assert "Password<" not in body.replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "username, password, message",
+    [
+        ("", "", "Trường này là bắt buộc."),
+        ("dongdat.bientap", "", "Trường này là bắt buộc."),
+        ("dongdat.bientap", "sai-mat-khau", "hoặc mật khẩu. Vui lòng thử lại."),
+        ("không-có-ai\x00", "x" * 5000, "Không được chứa ký tự rỗng"),
+        ("không-có-ai", "x" * 5000, "hoặc mật khẩu. Vui lòng thử lại."),
+    ],
+)
+def test_login_form_refuses_bad_values(commune_a, officer, username, password, message):
+    users_before = get_user_model().objects.count()
+    client = Client()
+    response = try_login(client, commune_a, username, password)
+    body = response.content.decode()
+    assert response.status_code == 200 and message in body
+    assert "_auth_user_id" not in client.session
+    assert get_user_model().objects.count() == users_before

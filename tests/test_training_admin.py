@@ -461,6 +461,15 @@ def test_exercises_are_reordered_removed_and_added(client, trainer_a, workshop_a
     assert "Lớp tập huấn cần ít nhất một bài tập." in text(response)
     assert list(workshop_a.exercises.values_list("kind", flat=True)) == expected
 
+    for bad, message in (
+        ("abc", "Số thứ tự phải là một số."),
+        ("0", "Số thứ tự từ 1 trở lên."),
+        ("", "Hãy ghi số thứ tự."),
+    ):
+        response = post(client, url("exercises", workshop_a.pk), {**data, "position_footer": bad})
+        assert message in text(response)
+        assert list(workshop_a.exercises.values_list("kind", flat=True)) == expected
+
 
 def test_add_seats(client, trainer_a, workshop_a):
     as_user(client, trainer_a)
