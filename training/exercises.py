@@ -112,6 +112,28 @@ def _public_url(page) -> str:
     return page.full_url or "" if page.live else ""
 
 
+def _published(trainee, since, pages, keep=None) -> Evidence:
+    """Done when the trainee published one of these pages since the start (and keep(page) accepts it)."""
+    evidence = Evidence()
+    for entry in _page_log(pages, since, by=trainee.user_id):
+        page = entry.page.specific
+        if keep is None or keep(page):
+            evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
+def _recorded(trainee, since, model, rows, actions, label) -> Evidence:
+    """Done when the trainee created or changed (actions) one of these commune records since the start."""
+    rows = {row.pk: row for row in rows}
+    evidence = Evidence()
+    for entry in _log_entries(model, rows, since, actions, by=trainee.user_id):
+        row = rows[int(entry.object_id)]
+        evidence.add(label(row), entry.timestamp, admin_url=_snippet_admin_url(row))
+    evidence.done = bool(evidence.items)
+    return evidence
+
+
 # --- The exercises ---------------------------------------------------------------------------------
 
 
@@ -119,13 +141,8 @@ def _public_url(page) -> str:
 def _category(trainee, since):
     from pages.news.models import NewsCategory
 
-    evidence = Evidence()
-    rows = {c.pk: c for c in NewsCategory.objects.filter(commune=trainee.commune)}
-    for entry in _log_entries(NewsCategory, rows, since, ("wagtail.create",), by=trainee.user_id):
-        category = rows[int(entry.object_id)]
-        evidence.add(category.name, entry.timestamp, admin_url=_snippet_admin_url(category))
-    evidence.done = bool(evidence.items)
-    return evidence
+    rows = NewsCategory.objects.filter(commune=trainee.commune)
+    return _recorded(trainee, since, NewsCategory, rows, ("wagtail.create",), lambda category: category.name)
 
 
 def _article_images(article) -> bool:
@@ -142,14 +159,7 @@ def _article_images(article) -> bool:
 def _article_image(trainee, since):
     from pages.news.models import ArticlePage
 
-    evidence = Evidence()
-    articles = _pages(trainee.commune, ArticlePage).live()
-    for entry in _page_log(articles, since, by=trainee.user_id):
-        article = entry.page.specific
-        if _article_images(article):
-            evidence.add(article.title, entry.timestamp, url=_public_url(article), admin_url=_page_admin_url(article))
-    evidence.done = bool(evidence.items)
-    return evidence
+    return _published(trainee, since, _pages(trainee.commune, ArticlePage).live(), keep=_article_images)
 
 
 @exercise(
@@ -160,13 +170,8 @@ def _article_image(trainee, since):
 def _procedure_local(trainee, since):
     from pages.procedures.models import CommuneProcedure
 
-    evidence = Evidence()
-    rows = {r.pk: r for r in CommuneProcedure.objects.filter(commune=trainee.commune).select_related("procedure")}
-    for entry in _log_entries(CommuneProcedure, rows, since, ("wagtail.edit",), by=trainee.user_id):
-        row = rows[int(entry.object_id)]
-        evidence.add(row.procedure.name, entry.timestamp, admin_url=_snippet_admin_url(row))
-    evidence.done = bool(evidence.items)
-    return evidence
+    rows = CommuneProcedure.objects.filter(commune=trainee.commune).select_related("procedure")
+    return _recorded(trainee, since, CommuneProcedure, rows, ("wagtail.edit",), lambda row: row.procedure.name)
 
 
 @exercise(
@@ -177,13 +182,8 @@ def _procedure_local(trainee, since):
 def _video_captions(trainee, since):
     from pages.videos.models import VideoPage
 
-    evidence = Evidence()
     pages = _pages(trainee.commune, VideoPage).live().filter(captions__isnull=False, video__created_at__gte=since)
-    for entry in _page_log(pages, since, by=trainee.user_id):
-        page = entry.page.specific
-        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
-    evidence.done = bool(evidence.items)
-    return evidence
+    return _published(trainee, since, pages)
 
 
 @exercise(
@@ -219,13 +219,8 @@ def _banners(trainee, since):
 def _photos(trainee, since):
     from pages.videos.models import GalleryPage
 
-    evidence = Evidence()
     pages = _pages(trainee.commune, GalleryPage).live().filter(gallery_images__image__created_at__gte=since).distinct()
-    for entry in _page_log(pages, since, by=trainee.user_id):
-        page = entry.page.specific
-        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
-    evidence.done = bool(evidence.items)
-    return evidence
+    return _published(trainee, since, pages)
 
 
 FOOTER_FIELDS = ("agency_name", "address", "phone", "email", "responsible_person")
@@ -260,26 +255,16 @@ def _footer(trainee, since):
 def _document(trainee, since):
     from pages.guidance.models import GuidingDocumentPage
 
-    evidence = Evidence()
     pages = _pages(trainee.commune, GuidingDocumentPage).live().filter(attachments__isnull=False).distinct()
-    for entry in _page_log(pages, since, by=trainee.user_id):
-        page = entry.page.specific
-        evidence.add(page.title, entry.timestamp, url=_public_url(page), admin_url=_page_admin_url(page))
-    evidence.done = bool(evidence.items)
-    return evidence
+    return _published(trainee, since, pages)
 
 
 @exercise("notice", _("Đăng thông báo"), _("Thêm một thông báo hiện ở đầu trang chủ."))
 def _notice(trainee, since):
     from pages.site_content import Notice
 
-    evidence = Evidence()
-    rows = {n.pk: n for n in Notice.objects.filter(commune=trainee.commune)}
-    for entry in _log_entries(Notice, rows, since, ("wagtail.create",), by=trainee.user_id):
-        notice = rows[int(entry.object_id)]
-        evidence.add(notice, entry.timestamp, admin_url=_snippet_admin_url(notice))
-    evidence.done = bool(evidence.items)
-    return evidence
+    rows = Notice.objects.filter(commune=trainee.commune)
+    return _recorded(trainee, since, Notice, rows, ("wagtail.create",), str)
 
 
 @exercise(
