@@ -116,7 +116,7 @@ class PortalHomePage(DirectRouteMixin, VietnameseSlugMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         # Practice sites of training workshops are never listed.
-        real = Prefetch("communes", queryset=Commune.objects.filter(is_practice=False))
+        real = Prefetch("communes", queryset=Commune.objects.real())
         context["provinces"] = Province.objects.prefetch_related(real).order_by("sort_name")
         return context
 
@@ -138,7 +138,8 @@ class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["communes"] = (
-            Commune.objects.filter(province__page=self, status=Commune.Status.ACTIVE, is_practice=False)
+            Commune.objects.listed()
+            .filter(province__page=self)
             .select_related("site", "home_page")
             .order_by("sort_name", "kind")
         )

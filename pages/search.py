@@ -279,7 +279,7 @@ def search_communes(raw_query: str) -> tuple[str, list, str]:
         return query, [], message
     found = []
     # Practice sites of training workshops are not the public's to find.
-    communes = Commune.objects.filter(status=Commune.Status.ACTIVE, is_practice=False).select_related("province")
+    communes = Commune.objects.listed().select_related("province")
     for commune in communes:
         haystack = fold(f"{commune.full_name} {commune.province.name}").lower()
         if all(re.search(r"(?<![a-z0-9])" + re.escape(w), haystack) for w in words):

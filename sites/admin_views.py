@@ -73,7 +73,7 @@ def _communes_for(request):
     Practice sites are left out: they belong to training workshops and are managed under "Tập huấn".
     """
     scope = scope_for_user(request.user)
-    communes = scope.communes().filter(is_practice=False)
+    communes = scope.communes().real()
     if not scope.is_superuser:
         communes = communes.filter(province_id__in=scope.province_ids)
     return communes

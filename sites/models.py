@@ -67,6 +67,16 @@ class Province(VietnameseOrderedName):
         return self.name
 
 
+class CommuneQuerySet(models.QuerySet):
+    def real(self):
+        """Without training workshops' practice sites."""
+        return self.filter(is_practice=False)
+
+    def listed(self):
+        """Real communes whose sites are up: the ones listed to the public and offered as workshop templates."""
+        return self.real().filter(status=Commune.Status.ACTIVE)
+
+
 class Commune(VietnameseOrderedName):
     """A commune-level unit (xã, phường, thị trấn, đặc khu) with its own site, editors and files."""
 
@@ -105,6 +115,8 @@ class Commune(VietnameseOrderedName):
         Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="approvers_of"
     )
     workflow = models.OneToOneField(Workflow, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Xã/phường")

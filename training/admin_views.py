@@ -74,7 +74,8 @@ def provinces_for(user):
 def template_communes(provinces):
     """Real communes a workshop may copy: active, with a home page, never another practice site."""
     return (
-        Commune.objects.filter(province__in=provinces, is_practice=False, status=Commune.Status.ACTIVE)
+        Commune.objects.listed()
+        .filter(province__in=provinces)
         .exclude(home_page=None)
         .select_related("province")
         .order_by("province__sort_name", "sort_name", "kind")

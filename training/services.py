@@ -73,7 +73,7 @@ def _check_slug(province: Province, slug: str, name: str) -> str:
 
 def _check_template(province: Province, template: Commune | None) -> Commune:
     if template is None:
-        template = province.communes.filter(is_practice=False, status=Commune.Status.ACTIVE).first()
+        template = province.communes.listed().first()
         if template is None:
             raise ServiceError(f"{province.name} chưa có xã/phường nào để làm mẫu cho trang thực hành.")
     if template.province_id != province.pk:
@@ -281,21 +281,17 @@ def workshop_create(request: WorkshopRequest, *, user=None, progress=None) -> Wo
 
 
 def workshop_add_seats(workshop: Workshop, count: int, *, progress=None) -> list[Trainee]:
-    """Add trainees to an open workshop (a latecomer)."""
+    """Add trainees to an open workshop (a latecomer): more seats planned, then built like the first ones."""
     _require_open(workshop)
-    template = _template_of(workshop)
+    _template_of(workshop)
     count = _check_count(count)
     start = (workshop.trainees.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if start + count - 1 > MAX_TRAINEES:
         raise ServiceError(f"Một lớp có tối đa {MAX_TRAINEES} học viên.")
-    added = []
-    Workshop.objects.filter(pk=workshop.pk).update(seats_planned=start + count - 1)
     workshop.seats_planned = start + count - 1
-    for i, number in enumerate(range(start, start + count), 1):
-        added.append(_create_seat(workshop, number, template))
-        if progress:
-            progress(i, count)
-    return added
+    workshop.save(update_fields=["seats_planned"])
+    workshop_build(workshop, progress=progress)
+    return list(workshop.trainees.filter(number__gte=start).order_by("number"))
 
 
 def _require_open(workshop: Workshop, *, closing_ok: bool = False) -> None:
@@ -377,18 +373,17 @@ def _remove_accounts(users) -> None:
 
 def results(workshop: Workshop) -> dict:
     """Who completed what: {"exercises": [[kind, title]…], "trainees": [{number, username, done: [kind…]}]}."""
-    kinds = list(workshop.exercises.values_list("kind", flat=True))
-    rows = []
-    for trainee in workshop.trainees.select_related("commune__home_page", "commune__site"):
-        evidence = detect(trainee, kinds)
-        rows.append(
-            {
-                "number": trainee.number,
-                "username": trainee.username,
-                "done": [k for k in kinds if evidence[k].done],
-            }
-        )
-    return {"exercises": [[k, str(EXERCISES[k].title)] for k in kinds], "trainees": rows}
+    data = board(workshop)
+    specs = data["exercises"]
+    rows = [
+        {
+            "number": row["trainee"].number,
+            "username": row["trainee"].username,
+            "done": [spec.kind for spec, evidence in zip(specs, row["cells"], strict=True) if evidence.done],
+        }
+        for row in data["rows"]
+    ]
+    return {"exercises": [[spec.kind, str(spec.title)] for spec in specs], "trainees": rows}
 
 
 def workshop_close_begin(workshop: Workshop, *, user=None) -> Workshop:
