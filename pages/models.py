@@ -149,6 +149,20 @@ class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
 class CommunePage(VietnameseSlugMixin, Page):
     """Base of every page inside a commune's site: knows its commune even when served by portal path."""
 
+    # Decree 224 Art. 9.3: content is updated as soon as it changes; the date reminds officers to check it.
+    review_date = models.DateField(
+        _("Ngày cần rà soát lại"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Ngày cán bộ cần xem lại nội dung trang này còn đúng không. Đến ngày, trang hiện trong mục "
+            "“Cần rà soát” ở bảng điều khiển. Để trống nếu không cần."
+        ),
+    )
+
+    settings_panels = Page.settings_panels + [FieldPanel("review_date")]
+
     class Meta:
         abstract = True
 

@@ -168,3 +168,22 @@ class FormerUnit(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PublicHoliday(models.Model):
+    """A day off for public offices (nghỉ lễ, Tết, nghỉ bù): not a working day when counting legal deadlines.
+
+    The dates change every year (Tết and the Hùng Kings' day follow the lunar calendar, and the government
+    announces compensatory days), so they are data kept by the operator, not code.
+    """
+
+    date = models.DateField(_("Ngày nghỉ"), unique=True)
+    name = models.CharField(_("Tên ngày nghỉ"), max_length=150)
+
+    class Meta:
+        verbose_name = _("Ngày nghỉ lễ")
+        verbose_name_plural = _("Ngày nghỉ lễ")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.name}"

@@ -25,3 +25,11 @@ def _forget_hostname(sender, instance, **kwargs):
 @receiver(post_save, sender=Commune)
 def _forget_commune_host(sender, instance, **kwargs):
     forget_hostname(instance.hostname)
+
+
+@receiver(post_save, sender="sites.PublicHoliday")
+@receiver(post_delete, sender="sites.PublicHoliday")
+def _forget_holidays(sender, **kwargs):
+    from .workdays import forget_holidays
+
+    forget_holidays()

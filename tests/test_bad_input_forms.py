@@ -52,7 +52,7 @@ from tests.test_tthc_import import BIRTH_ROW, csv_text
 pytestmark = pytest.mark.django_db  # also makes pytest-django set up the test database before `world`
 
 User = get_user_model()
-PROJECT_PACKAGES = {"sites", "pages", "media", "cms", "training"}
+PROJECT_PACKAGES = {"sites", "pages", "media", "cms", "training", "oversight"}
 
 JAVASCRIPT_URL = "javascript:alert(document.cookie)"
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n"

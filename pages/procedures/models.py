@@ -278,6 +278,13 @@ class CommuneProcedure(CommuneOwned):
         _("Lưu ý của xã"), blank=True, help_text=_("Điều người dân cần biết thêm khi làm thủ tục ở xã mình.")
     )
     updated_at = models.DateTimeField(_("Cập nhật lúc"), auto_now=True)
+    review_date = models.DateField(
+        _("Ngày cần rà soát lại"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Ngày cần xem lại thông tin riêng của xã cho thủ tục này. Để trống nếu không cần."),
+    )
 
     base_form_class = CommuneProcedureForm
     panels = [
@@ -292,6 +299,7 @@ class CommuneProcedure(CommuneOwned):
             ],
             heading=_("Thông tin riêng của xã"),
         ),
+        FieldPanel("review_date"),
     ]
 
     class Meta:

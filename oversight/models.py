@@ -1,0 +1,1 @@
+"""Oversight of a province's communes: activity, compliance, page views, review reminders."""

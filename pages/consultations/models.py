@@ -1,0 +1,1 @@
+"""Public consultations (lấy ý kiến Nhân dân): drafts, residents' comments, published results."""
