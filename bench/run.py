@@ -8,6 +8,7 @@ make bench BENCH_ARGS="--only load"   # load test (gunicorn + wrk; nginx, bare W
 make bench BENCH_ARGS="--only load --communes 10 --communes 3321 --load-seconds 8"   # any commune counts
 make bench BENCH_ARGS="--only load --full"   # load test at 10, 1,000 and 3,321 communes (+ SQLite at 10); hours
 make bench BENCH_ARGS="--only workshop"   # a 30-trainee workshop: create, reset one, close
+make bench BENCH_ARGS="--only oversight"   # the province oversight dashboard for 150 communes: time and queries
 """
 
 import argparse
@@ -26,6 +27,8 @@ import search  # noqa: E402
 import tthc_import  # noqa: E402
 import workshop  # noqa: E402
 
+import oversight  # noqa: E402
+
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -35,7 +38,9 @@ def main():
     parser.add_argument("--sqlite-only", action="store_true", help="bỏ qua PostgreSQL")
     parser.add_argument("--search-pages", type=int, default=100_000, help="số trang cho phép đo tìm kiếm (0: bỏ qua)")
     parser.add_argument(
-        "--only", choices=["provision", "search", "pages", "tthc", "workshop", "load"], help="chỉ chạy một phép đo"
+        "--only",
+        choices=["provision", "search", "pages", "tthc", "workshop", "load", "oversight"],
+        help="chỉ chạy một phép đo",
     )
     parser.add_argument("--communes", type=int, action="append", help="đo tải: số xã (lặp lại được)")
     parser.add_argument("--load-seconds", type=float, help="đo tải: số giây đo mỗi trang (mặc định 3, --full: 8)")
@@ -58,6 +63,8 @@ def main():
         sections.append(tthc_import.run(databases))
     if args.only in (None, "workshop"):
         sections.append(workshop.run(databases))
+    if args.only in (None, "oversight"):
+        sections.append(oversight.run(databases))
     if args.only in (None, "load"):
         counts = args.communes or (load.FULL_COUNTS if args.full else load.QUICK_COUNTS)
         load_databases = ("sqlite",) if args.sqlite_only else (databases if args.full else ("postgresql",))

@@ -128,7 +128,8 @@ class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["pages.PortalHomePage"]
-    subpage_types = ["pages.CommuneHomePage"]
+    # Besides its communes, a province keeps its own news and documents, shared down to chosen communes.
+    subpage_types = ["pages.CommuneHomePage", "news.NewsIndexPage", "guidance.DocumentIndexPage"]
 
     class Meta:
         verbose_name = _("Trang tỉnh/thành phố")
@@ -143,6 +144,8 @@ class ProvincePage(DirectRouteMixin, VietnameseSlugMixin, Page):
             .select_related("site", "home_page")
             .order_by("sort_name", "kind")
         )
+        # The province's own news and documents sections, shared down to its communes.
+        context["sections"] = self.get_children().live().public().not_type(CommuneHomePage).order_by("path")
         return context
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import reduce
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
@@ -34,6 +35,8 @@ KIND_LABELS = {
     "guidingdocumentpage": "Văn bản",
     "videopage": "Video",
     "gallerypage": "Hình ảnh",
+    "disclosurepage": "Công khai",
+    "consultationpage": "Lấy ý kiến",
 }
 # Where a page keeps the sentence that best describes it, in order of preference.
 SUMMARY_FIELDS = ("summary", "description", "intro", "search_description")
@@ -48,6 +51,7 @@ class Hit:
     snippet: SafeString
     exact: bool = False
     url: str = ""  # for results that are not pages (a procedure of the commune's catalogue)
+    shared_from: str = ""  # "Từ UBND tỉnh …" for a province item listed on the commune (pages.province_content)
 
 
 @dataclass
@@ -92,7 +96,7 @@ def search_commune(commune, raw_query: str, page_number=1, request=None) -> Sear
         return outcome
     if str(page_number or "1") == "1":
         _add_procedures(outcome, commune, query, words, request)
-    scope = Page.objects.live().public().descendant_of(commune.home_page, inclusive=True)
+    scope = Page.objects.live().public().filter(_commune_pages(commune))
     exact_pages = _exact_matches(scope, query)
     outcome.exact = [_hit(p, words, exact=True) for p in exact_pages]
     exclude = [p.pk for p in exact_pages]
@@ -105,7 +109,30 @@ def search_commune(commune, raw_query: str, page_number=1, request=None) -> Sear
             _add_procedures(outcome, commune, query, words, request, any_word=True)
         outcome.relaxed = True
     outcome.results = _paginate(ranked, page_number, words)
+    _mark_shared(outcome, commune)
     return outcome
+
+
+def _commune_pages(commune):
+    """The commune's own pages and the province's news and documents it lists (pages.province_content)."""
+    from pages.guidance.models import GuidingDocumentPage
+    from pages.news.models import ArticlePage
+    from pages.province_content.sharing import shared_q
+
+    home = commune.home_page
+    own = Q(path__startswith=home.path)
+    for model in (ArticlePage, GuidingDocumentPage):
+        own |= Q(pk__in=model.objects.filter(shared_q(model, home.path, commune_id=commune.pk)).values("pk"))
+    return own
+
+
+def _mark_shared(outcome, commune) -> None:
+    from pages.province_content.models import authority_name
+
+    home_path = commune.home_page.path
+    for hit in [*outcome.exact, *(outcome.results.object_list if outcome.results else [])]:
+        if hit.page is not None and not hit.page.path.startswith(home_path):
+            hit.shared_from = f"Từ {authority_name(commune.province)}"
 
 
 def _ranked_ids(scope, text, operator, words) -> list[int]:
@@ -192,7 +219,12 @@ def _paginate(ids, page_number, words):
 
 def _hit(page, words, exact=False) -> Hit:
     kind = KIND_LABELS.get(page._meta.model_name, "Trang")
-    when = getattr(page, "date", None) or getattr(page, "date_issued", None) or page.last_published_at
+    when = (
+        getattr(page, "date", None)
+        or getattr(page, "date_issued", None)
+        or getattr(page, "posted_date", None)
+        or page.last_published_at
+    )
     return Hit(
         page=page,
         kind=kind,

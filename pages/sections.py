@@ -48,11 +48,25 @@ STANDARD_SECTIONS = (
         "van-ban-chi-dao-dieu-hanh",
         "Văn bản chỉ đạo, điều hành của Ủy ban nhân dân.",
     ),
+    # Law 10/2022/QH15 Art. 11-13: what the commune must disclose, and the quarterly register.
+    Section(
+        "disclosures.DisclosureIndexPage",
+        "Công khai thông tin",
+        "cong-khai",
+        "Thông tin Ủy ban nhân dân công khai theo Luật Thực hiện dân chủ ở cơ sở.",
+    ),
     Section(
         "procedures.ProcedureIndexPage",
         "Thủ tục hành chính",
         "thu-tuc-hanh-chinh",
         "Thủ tục hành chính giải quyết tại Bộ phận một cửa.",
+    ),
+    # Public consultations (lấy ý kiến Nhân dân): drafts put to the residents, their comments, the results.
+    Section(
+        "consultations.ConsultationIndexPage",
+        "Lấy ý kiến Nhân dân",
+        "lay-y-kien",
+        "Các dự thảo, chủ trương của địa phương đang lấy ý kiến Nhân dân và kết quả sau khi kết thúc.",
     ),
     Section("videos.VideoIndexPage", "Video hướng dẫn", "video-huong-dan", "Video hướng dẫn thực hiện thủ tục."),
     Section("videos.GalleryIndexPage", "Thư viện ảnh", "thu-vien-anh", "Hình ảnh hoạt động của địa phương."),
@@ -64,4 +78,16 @@ STANDARD_SECTIONS = (
         children=INTRODUCTION_PAGES,
     ),
     Section("pages.ContactPage", "Liên hệ", "lien-he", "Thông tin liên hệ Ủy ban nhân dân."),
+)
+
+# A province's own sections (pages.province_content): news and documents it shares down to chosen communes.
+# province_ensure creates them with a new province; `commune refresh` adds them to existing provinces.
+PROVINCE_SECTIONS = (
+    Section("news.NewsIndexPage", "Tin tức của tỉnh", "tin-tuc-cua-tinh", "Tin tức của tỉnh gửi tới các xã, phường."),
+    Section(
+        "guidance.DocumentIndexPage",
+        "Văn bản của tỉnh",
+        "van-ban-cua-tinh",
+        "Văn bản chỉ đạo, điều hành của tỉnh gửi tới các xã, phường.",
+    ),
 )

@@ -332,7 +332,7 @@ def active_notices(commune, request=None) -> list[Notice]:
 
 
 def next_scheduled_change(commune_id):
-    """When this commune's banners or notices next appear or disappear (the page cache stops there)."""
+    """When the commune's banners, notices or province alerts next show or hide (the page cache stops there)."""
     now = timezone.now()
     moments = []
     for model, fields in ((Banner, ("starts_at", "ends_at")), (Notice, ("starts_at", "expires_at"))):
@@ -340,7 +340,15 @@ def next_scheduled_change(commune_id):
             **{name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in fields}
         )
         moments += [moment for moment in found.values() if moment is not None]
-    return min(moments, default=None)
+    # The province's alerts shown on this commune (pages.province_content) start and expire too.
+    from pages.province_content.selectors import next_alert_change
+
+    moments.append(next_alert_change(commune_id, now))
+    # A consultation's page and section change when it opens or closes (pages.consultations).
+    from pages.consultations.selectors import next_consultation_change
+
+    moments.append(next_consultation_change(commune_id, now))
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 # --- Main menu ---------------------------------------------------------------------------

@@ -104,6 +104,10 @@ KWARG_LOADERS = {
     "uploaded_file_id": _by_pk(UploadedFile),
     # A seat of a training workshop (training.admin_views); Scope.allows_object checks its workshop's province.
     "trainee_pk": _by_pk(lambda: apps.get_model("training", "Trainee")),
+    # A resident's comment on a consultation (pages.consultations.admin_views); owner_of reads its commune.
+    "comment_pk": _by_pk(lambda: apps.get_model("consultations", "ConsultationComment")),
+    # A province whose communes the oversight dashboard shows (oversight.admin_views).
+    "province_pk": _by_pk(lambda: apps.get_model("sites", "Province")),
 }
 
 # "pk" means a different kind of object in each namespace.
@@ -118,6 +122,11 @@ NAMESPACE_PK_LOADERS = {
     "procedure_catalogue": _by_pk(lambda: apps.get_model("procedures", "Procedure")),
     # Training workshops (training.admin_views); Scope.allows_object checks the workshop's province.
     "workshops": _by_pk(lambda: apps.get_model("training", "Workshop")),
+    # One commune's oversight figures (oversight.admin_views); the view itself refuses officers too.
+    "oversight": _by_pk(lambda: apps.get_model("sites", "Commune")),
+    # Province alerts (pages.province_content): the gate checks the alert's province, so officers and other
+    # provinces' admins are refused.
+    "province_alerts": _via(lambda: apps.get_model("province_content", "ProvinceAlert"), "province"),
 }
 _API_LOADERS = {"pages": _page, "images": _image, "documents": _document}
 
@@ -149,6 +158,7 @@ OPERATOR_ONLY_NAMESPACES = {
     "wagtailadmin_workflows",
     "wagtailredirects",
     "wagtailembeds",
+    "public_holidays",  # the working-day calendar every commune's deadlines count against (pages.disclosures)
 }
 
 

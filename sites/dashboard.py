@@ -111,6 +111,10 @@ class CommuneDashboardPanel(Component):
                 .order_by("-timestamp")[:8],
             }
         )
+        # The province's alerts on this commune's site: shown here read-only (pages.province_content).
+        from pages.province_content.selectors import alerts_for_officer
+
+        context["province_alerts"] = alerts_for_officer(self.commune)
         return context
 
 

@@ -218,6 +218,7 @@ def lookup(request, host_info):
 
 def store(request, response):
     """Keep this response if it may be shared; mark it for caches in front either way."""
+    _run_when_served(request, response)
     pending = getattr(request, "_xaso_page_cache", None)
     if pending is None or not _cacheable_response(response):
         return response
@@ -275,7 +276,19 @@ def _mark(response, entry) -> None:
 
 # Work a view does on every visit, replayed when a cached copy answers instead (by name: the cache
 # holds data, never code to import).
-_ON_HIT_ACTIONS = {"news-view": "pages.news.services.count_view"}
+_ON_HIT_ACTIONS = {
+    "news-view": "pages.news.services.count_view",
+    "commune-view": "oversight.page_views.count_page_view",
+}
+# Counters of people's visits (oversight page views): not run for clients that say they are robots.
+_PEOPLE_ONLY = {"commune-view"}
+_ROBOT_WORDS = ("bot", "crawl", "spider", "slurp", "preview", "monitor", "headless", "curl", "wget")
+
+
+def is_robot(request) -> bool:
+    """Whether the user agent says it is a robot (search engines, link previews, uptime checks)."""
+    agent = request.META.get("HTTP_USER_AGENT", "").lower()
+    return not agent or any(word in agent for word in _ROBOT_WORDS)
 
 
 def repeat_on_cache_hit(request, action: str, arg) -> None:
@@ -284,8 +297,24 @@ def repeat_on_cache_hit(request, action: str, arg) -> None:
     request._xaso_on_hit = [*getattr(request, "_xaso_on_hit", []), (action, arg)]
 
 
+def run_when_served(request, action: str, arg) -> None:
+    """Run action once this request answers 200 (repeat_on_cache_hit covers the cached hits)."""
+    if action not in _ON_HIT_ACTIONS:
+        raise ValueError(action)
+    request._xaso_on_served = [*getattr(request, "_xaso_on_served", []), (action, arg)]
+
+
+def _run_when_served(request, response) -> None:
+    if response.status_code != 200 or request.method != "GET":
+        return
+    for action, arg in getattr(request, "_xaso_on_served", ()):
+        import_string(_ON_HIT_ACTIONS[action])(arg)
+
+
 def _replay(request, entry):
     for action, arg in entry.get("on_hit", ()):
+        if action in _PEOPLE_ONLY and is_robot(request):
+            continue
         if action in _ON_HIT_ACTIONS:
             import_string(_ON_HIT_ACTIONS[action])(arg)
     body = entry["body"]

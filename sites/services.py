@@ -258,7 +258,19 @@ def province_ensure(*, name: str, domain: str, code: str = "") -> Province:
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=province.collection, permission=perm
             )
+    if "page" in changed:
+        province_sections_ensure(province)
     return province
+
+
+def province_sections_ensure(province: Province) -> None:
+    """The province's own news and documents sections (shared down to communes), created when missing."""
+    from pages.sections import PROVINCE_SECTIONS
+
+    if province.page_id is None:
+        return
+    with transaction.atomic():
+        _ensure_children(province.page, PROVINCE_SECTIONS, show_in_menus=False)
 
 
 def trainers_group_ensure(province: Province) -> Group:
@@ -433,6 +445,7 @@ def commune_refresh(commune: Commune) -> Commune:
     """
     if not commune.is_active:
         return commune
+    province_sections_ensure(commune.province)  # provinces made before they had their own sections
     spec = CommuneSpec(commune.province, commune.name, commune.kind, commune.slug, commune.hostname, commune.code)
     return commune_provision(spec)[0]
 

@@ -33,8 +33,9 @@ from wagtail.models import Collection, GroupPagePermission, ModelLogEntry, Page,
 
 from pages.procedures.importing import FLAT_COLUMNS
 from pages.procedures.models import CommuneProcedure, Procedure
+from pages.province_content.models import ProvinceAlert
 from sites import importers
-from sites.models import Commune, FormerUnit, Province
+from sites.models import Commune, FormerUnit, Province, PublicHoliday
 from tests.conftest import clear_cache
 from tests.factories import (
     CommuneFactory,
@@ -613,6 +614,225 @@ CASES: dict[tuple[str, str | None], list[Case]] = {
         C("two-workshops", ["board", "thu", "da-xong"], "không hiểu tham số: da-xong"),
     ],
     ("workshop", "exercises"): [C("extra-argument", ["exercises", "category"], "không hiểu tham số: category")],
+    # Province alerts (pages.province_content): a fixed future announcement date keeps the 7-working-day case stable.
+    ("province_alert", None): [C("unknown-subcommand", ["xoa"], "không có lựa chọn 'xoa'")],
+    ("province_alert", "create"): [
+        C(
+            "missing-title",
+            ["create", "--province", "thai-nguyen", "--kind", "thien-tai", "--expires", "01/01/2031 08:00"],
+            "thiếu tham số bắt buộc: --title",
+        ),
+        C(
+            "unknown-province",
+            ["create", "--province", "Hà Tây", "--kind", "thien-tai", "--title", "Lũ", "--expires", "01/01/2031 08:00"],
+            "Không tìm thấy tỉnh/thành phố “Hà Tây”",
+        ),
+        C(
+            "unknown-kind",
+            ["create", "--province", "thai-nguyen", "--kind", "bao", "--title", "Lũ", "--expires", "01/01/2031 08:00"],
+            "Loại cảnh báo “bao” không có",
+            "thien-tai",
+        ),
+        C(
+            "impossible-date",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "su-co", "--title", "Lũ"),
+                *("--expires", "31/02/2031 08:00"),
+            ],
+            "--expires: thời điểm “31/02/2031 08:00” không hợp lệ",
+        ),
+        C(
+            "iso-date",
+            ["create", "--province", "thai-nguyen", "--kind", "su-co", "--title", "Lũ", "--expires", "2031-01-01"],
+            "ngày/tháng/năm giờ:phút",
+        ),
+        C(
+            "expires-before-start",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "khac", "--title", "Lũ"),
+                *("--starts", "02/01/2031 08:00", "--expires", "01/01/2031 08:00"),
+            ],
+            "--expires: Thời điểm hết hạn phải sau thời điểm bắt đầu hiện.",
+        ),
+        C(
+            "title-too-long",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "khac", "--title", "Lũ " * 60),
+                *("--expires", "01/01/2031 08:00"),
+            ],
+            "--title:",
+            "150",
+        ),
+        C(
+            "javascript-link",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "khac", "--title", "Lũ"),
+                *("--expires", "01/01/2031 08:00", "--link", "javascript:alert(1)"),
+            ],
+            "--link:",
+        ),
+        C(
+            "commune-of-another-province",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "khac", "--title", "Lũ"),
+                *("--expires", "01/01/2031 08:00", "--communes", "dong-dat,tan-phu"),
+            ],
+            "Không tìm thấy xã/phường “tan-phu”",
+        ),
+        C(
+            "no-commune-named",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "khac", "--title", "Lũ"),
+                *("--expires", "01/01/2031 08:00", "--communes", " , "),
+            ],
+            "--communes: hãy ghi ít nhất một xã/phường",
+        ),
+        C(
+            "outage-without-times",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "ngung-dich-vu", "--title", "Bảo trì"),
+                *("--expires", "01/01/2031 08:00"),
+            ],
+            "--outage-start: Lịch ngừng cung cấp dịch vụ cần thời điểm bắt đầu ngừng.",
+            "--restore:",
+        ),
+        C(
+            "outage-too-soon",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "ngung-dich-vu", "--title", "Bảo trì"),
+                *("--starts", "28/08/2031 09:00", "--expires", "05/09/2031 08:00"),
+                *("--outage-start", "01/09/2031 08:00", "--restore", "01/09/2031 17:00"),
+            ],
+            "ít nhất 7 ngày làm việc",
+            "Thông báo từ ngày 28/08/2031 thì sớm nhất được ngừng từ ngày",
+        ),
+        C(
+            "restore-before-outage",
+            [
+                *("create", "--province", "thai-nguyen", "--kind", "ngung-dich-vu", "--title", "Bảo trì"),
+                *("--starts", "28/08/2031 09:00", "--expires", "30/09/2031 08:00"),
+                *("--outage-start", "20/09/2031 08:00", "--restore", "19/09/2031 17:00"),
+            ],
+            "--restore: Thời điểm dự kiến cung cấp lại phải sau thời điểm bắt đầu ngừng.",
+        ),
+    ],
+    ("province_alert", "list"): [
+        C("unknown-province", ["list", "--province", "Hà Tây"], "Không tìm thấy tỉnh/thành phố “Hà Tây”"),
+        C("extra-argument", ["list", "thu"], "không hiểu tham số: thu"),
+    ],
+    ("province_alert", "withdraw"): [
+        C("missing-alert", ["withdraw"], "thiếu tham số bắt buộc: SỐ"),
+        C("not-a-number", ["withdraw", "một"], "Không tìm thấy cảnh báo số “một”"),
+        C("unknown-alert", ["withdraw", "999999"], "Không tìm thấy cảnh báo số “999999”"),
+    ],
+    # Province oversight (oversight): the report file and the review reminders.
+    ("oversight", None): [
+        C("missing-subcommand", [], "thiếu tham số bắt buộc: {report}"),
+        C("unknown-subcommand", ["xoa"], "không có lựa chọn 'xoa'"),
+    ],
+    ("oversight", "report"): [
+        C("missing-province", ["report", "-o", "{dir}/t.xlsx"], "thiếu tham số bắt buộc: --province"),
+        C("missing-output", ["report", "--province", "thai-nguyen"], "thiếu tham số bắt buộc: -o/--output"),
+        C(
+            "unknown-province",
+            ["report", "--province", "Hà Tây", "-o", "{dir}/t.xlsx"],
+            "Không tìm thấy tỉnh/thành phố “Hà Tây”",
+        ),
+        C(
+            "impossible-date",
+            ["report", "--province", "thai-nguyen", "--from", "31/02/2026", "--to", "01/03/2026", "-o", "{dir}/t.csv"],
+            "Ngày “31/02/2026” không hợp lệ",
+        ),
+        C(
+            "iso-date",
+            ["report", "--province", "thai-nguyen", "--from", "2026-01-01", "--to", "31/03/2026", "-o", "{dir}/t.csv"],
+            "ngày/tháng/năm",
+        ),
+        C(
+            "only-from",
+            ["report", "--province", "thai-nguyen", "--from", "01/01/2026", "-o", "{dir}/t.csv"],
+            "cả --from và --to",
+        ),
+        C(
+            "from-after-to",
+            ["report", "--province", "thai-nguyen", "--from", "01/04/2026", "--to", "01/03/2026", "-o", "{dir}/t.csv"],
+            "sau ngày kết thúc",
+        ),
+        C(
+            "pdf",
+            ["report", "--province", "thai-nguyen", "-o", "{dir}/t.pdf"],
+            "chỉ ghi được tệp .xlsx (Excel) hoặc .csv",
+        ),
+        C("output-is-a-folder", ["report", "--province", "thai-nguyen", "-o", "{dir}"], "là một thư mục"),
+        C(
+            "output-in-a-missing-folder",
+            ["report", "--province", "thai-nguyen", "-o", "{dir}/khong-co/t.xlsx"],
+            "/khong-co” không tồn tại",
+        ),
+    ],
+    ("review_reminders", None): [
+        C("unknown-commune", ["--commune", "khong-co"], "Không tìm thấy xã/phường “khong-co”"),
+        C("commune-without-value", ["--commune"], "tham số --commune cần một giá trị"),
+        C("practice-site", ["--commune", "thuc-hanh-thu-01"], "là trang thực hành"),
+        C("extra-argument", ["dong-dat"], "không hiểu tham số: dong-dat"),
+    ],
+    # Public holidays (pages.disclosures): dates dd/mm/yyyy; 02/09/2026 is on the list from the migration's seed.
+    ("holidays", None): [C("unknown-subcommand", ["xoa"], "không có lựa chọn 'xoa'")],
+    ("holidays", "list"): [
+        C("year-not-a-number", ["list", "--year", "hai"], "giá trị 'hai' không hợp lệ"),
+        C("year-zero", ["list", "--year", "0"], "Năm “0” không hợp lệ"),
+        C("extra-argument", ["list", "2026"], "không hiểu tham số: 2026"),
+    ],
+    ("holidays", "add"): [
+        C("missing-arguments", ["add"], "thiếu tham số bắt buộc: NGÀY, TÊN"),
+        C("impossible-date", ["add", "31/02/2026", "Ngày lạ"], "Ngày “31/02/2026” không hợp lệ", "ngày/tháng/năm"),
+        C("iso-date", ["add", "2026-10-03", "Nghỉ bù"], "Ngày “2026-10-03” không hợp lệ"),
+        C("already-listed", ["add", "02/09/2026", "Quốc khánh"], "Ngày 02/09/2026 đã có trong danh sách"),
+        C("blank-name", ["add", "03/10/2026", "   "], "Tên ngày nghỉ không được để trống"),
+        C("name-too-long", ["add", "03/10/2026", "Nghỉ " * 40], "dài quá 150 ký tự"),
+        C("name-with-nul", ["add", "03/10/2026", "Nghỉ\x00bù"], "ký tự điều khiển"),
+    ],
+    ("holidays", "remove"): [
+        C("missing-date", ["remove"], "thiếu tham số bắt buộc: NGÀY"),
+        C("not-listed", ["remove", "03/10/2026"], "Ngày 03/10/2026 không có trong danh sách"),
+        C("bad-date", ["remove", "3/13/2026"], "Ngày “3/13/2026” không hợp lệ"),
+    ],
+    ("holidays", "import"): [
+        C("missing-file-argument", ["import"], "thiếu tham số bắt buộc: TỆP"),
+        C("missing-file", ["import", "{dir}/khong-co.csv"], "Không tìm thấy tệp"),
+        C("directory", ["import", "{dir}"], "là một thư mục"),
+        C("binary-junk", ["import", "{file}"], "không phải văn bản UTF-8", file=("nghi.csv", JUNK)),
+        C("empty-file", ["import", "{file}"], "không có dòng ngày nghỉ nào", file=("nghi.csv", b"ngay,ten\n")),
+        C("html-named-csv", ["import", "{file}"], "Dòng 1", "cần đúng 2 cột", file=("nghi.csv", HTML)),
+        C(
+            "bad-date-on-line-3",
+            ["import", "{file}"],
+            "Dòng 3",
+            "“30/02/2027”",
+            file=("nghi.csv", "ngay,ten\n03/10/2026,Nghỉ bù\n30/02/2027,Ngày lạ\n".encode()),
+        ),
+        C(
+            "three-columns",
+            ["import", "{file}"],
+            "Dòng 2",
+            "cần đúng 2 cột",
+            file=("nghi.csv", "ngay,ten\n03/10/2026,Nghỉ bù,thừa\n".encode()),
+        ),
+        C(
+            "same-date-twice",
+            ["import", "{file}"],
+            "Dòng 2",
+            "đã có ở dòng 1",
+            file=("nghi.csv", "03/10/2026,Nghỉ bù\n03/10/2026,Nghỉ bù lần hai\n".encode()),
+        ),
+        C(
+            "listed-under-another-name",
+            ["import", "{file}"],
+            "Dòng 2",
+            "đã có trong danh sách với tên “Quốc khánh”",
+            file=("nghi.csv", "03/10/2026,Nghỉ bù\n02/09/2026,Lễ độc lập\n".encode()),
+        ),
+    ],
 }
 
 
@@ -685,6 +905,8 @@ COUNTED = (
     Workshop,
     Exercise,
     Trainee,
+    PublicHoliday,
+    ProvinceAlert,
 )
 
 

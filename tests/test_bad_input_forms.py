@@ -31,6 +31,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Revision
 
+from pages.consultations.models import ConsultationIndexPage
 from pages.guidance.models import DocumentIndexPage
 from pages.models import CommuneIdentity, FooterLink
 from pages.news.models import NewsCategory, NewsIndexPage
@@ -87,6 +88,24 @@ COVERED = {
         "tests/test_training_admin.py::test_exercises_are_reordered_removed_and_added"
     ),
     "training.admin_views.AddSeatsForm": "tests/test_training_admin.py::test_add_seats",
+    "pages.province_content.admin_views.ProvinceAlertForm": (
+        "tests/test_province_content.py::test_alert_form_refuses_bad_values"
+    ),
+    "oversight.admin_views.PeriodForm": "tests/test_oversight.py::test_period_form_refuses_bad_values",
+    "pages.disclosures.models.DisclosurePageForm": "tests/test_disclosures.py::test_disclosure_form_refuses_bad_values",
+    "pages.disclosures.forms.ArchiveFilterForm": "tests/test_disclosures.py::test_archive_filter_survives_bad_values",
+    "pages.disclosures.forms.EarlyRemovalForm": (
+        "tests/test_disclosures.py::test_approver_must_give_a_reason_before_unpublishing_early"
+    ),
+    "pages.disclosures.admin_views.PublicHolidayForm": (
+        "tests/test_disclosures.py::test_holiday_form_refuses_bad_values"
+    ),
+    "pages.consultations.forms.CommentForm": "tests/test_consultations.py::test_comment_form_refuses_bad_values",
+    "pages.consultations.forms.CommentReviewForm": "tests/test_consultations.py::test_review_form_refuses_bad_values",
+    "pages.feedback.forms.RatingForm": "tests/test_feedback.py::test_rating_form_refuses_bad_values",
+    "pages.feedback.forms.SatisfactionPeriodForm": (
+        "tests/test_feedback.py::test_satisfaction_period_form_refuses_bad_values"
+    ),
 }
 
 
@@ -818,6 +837,18 @@ PAGE_CASES = [
         },
         ["Ngày hết hiệu lực phải sau ngày ban hành"],
     ),
+    (
+        "consultations.consultationpage",
+        ConsultationIndexPage,
+        {"title": "Lấy ý kiến", "subject": "Dự thảo", "opens_at": "10/03/2026 08:00", "closes_at": "01/03/2026 17:00"},
+        ["Thời điểm hết hạn phải sau thời điểm bắt đầu nhận ý kiến."],
+    ),
+    (
+        "consultations.consultationpage",
+        ConsultationIndexPage,
+        {"title": "Lấy ý kiến", "subject": "Dự thảo", "opens_at": "31/02/2026 08:00", "closes_at": "01/03/2026 17:00"},
+        ["hợp lệ"],
+    ),
 ]
 
 
@@ -836,6 +867,8 @@ PAGE_CASES = [
         "document-malformed-date",
         "document-number-too-long",
         "document-expires-before-issued",
+        "consultation-closes-before-opening",
+        "consultation-impossible-date",
     ],
 )
 def test_page_forms_refuse_bad_values(world, label, parent_model, changes, says):

@@ -218,7 +218,13 @@ def test_provisioned_pages_and_collections_form_a_valid_tree(province_a):
     assert Collection.find_problems() == ([], [], [], [], [])
     province_page = province_a.page.specific
     province_page.refresh_from_db()
-    assert province_page.numchild == len(communes)
+    # The province's own news and documents sections (pages.province_content) sit beside its communes.
+    from pages.sections import PROVINCE_SECTIONS
+
+    assert province_page.numchild == len(communes) + len(PROVINCE_SECTIONS)
+    for section in province_page.get_children().exclude(pk__in=[c.home_page_id for c in communes]).specific():
+        section.full_clean()
+        assert section.url_path == f"{province_a.page.url_path}{section.slug}/"
     for commune in communes:
         home = commune.home_page
         assert home.get_parent().pk == province_a.page_id

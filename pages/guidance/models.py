@@ -17,6 +17,14 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.models import CommunePage, SectionPage
+from pages.province_content.sharing import (
+    SharedWithCommunes,
+    SharingFormMixin,
+    is_commune_section,
+    mark_shared,
+    own_or_shared,
+    sharing_panel,
+)
 from sites.text import fold, search_words
 
 from .widgets import DatalistInput
@@ -70,13 +78,20 @@ class DocumentIndexPage(SectionPage):
     """The documents section: a filterable, paginated register of the commune's guiding documents."""
 
     subpage_types = ["guidance.GuidingDocumentPage"]
+    # A province keeps its own documents section too ("Văn bản của tỉnh"), shared down to chosen communes.
+    parent_page_types = ["pages.CommuneHomePage", "pages.ProvincePage"]
 
     class Meta:
         verbose_name = _("Chuyên mục văn bản chỉ đạo điều hành")
 
     def documents(self):
-        """This section's published documents, newest first; never another commune's (children only)."""
-        return GuidingDocumentPage.objects.child_of(self).live().public().order_by("-date_issued", "-pk")
+        """This section's published documents, newest first; never another commune's (children only),
+        plus, for a commune, the documents its province shares with it and it did not hide."""
+        if is_commune_section(self):
+            found = own_or_shared(GuidingDocumentPage, self)
+        else:
+            found = GuidingDocumentPage.objects.child_of(self)
+        return found.live().public().order_by("-date_issued", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         from .forms import DocumentFilterForm
@@ -91,6 +106,8 @@ class DocumentIndexPage(SectionPage):
         form = DocumentFilterForm(request.GET, years=years, fields=fields)
         filtered = form.filter(documents)
         page_obj = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+        if is_commune_section(self):
+            page_obj.object_list = mark_shared(page_obj.object_list, self.path[: -self.steplen])
         context.update(
             filter_form=form,
             is_filtered=form.has_filters(),
@@ -100,11 +117,12 @@ class DocumentIndexPage(SectionPage):
         return context
 
 
-class GuidingDocumentForm(WagtailAdminPageForm):
-    """Pre-fills the issuing body with the commune's people's committee."""
+class GuidingDocumentForm(SharingFormMixin, WagtailAdminPageForm):
+    """Pre-fills the issuing body with the commune's people's committee; a province's document may be shared."""
 
     def __init__(self, *args, parent_page=None, **kwargs):
         super().__init__(*args, parent_page=parent_page, **kwargs)
+        self.setup_sharing(parent_page)
         if self.instance.pk or parent_page is None or self.initial.get("issuing_body"):
             return
         from sites.tenancy import commune_for_page
@@ -114,8 +132,11 @@ class GuidingDocumentForm(WagtailAdminPageForm):
             # The instance's empty value sits in self.initial and would win over field.initial.
             self.initial["issuing_body"] = commune.agency_name
 
+    def clean(self):
+        return self.clean_sharing(super().clean())
 
-class GuidingDocumentPage(CommunePage):
+
+class GuidingDocumentPage(SharedWithCommunes, CommunePage):
     """One guiding document: its register data (số/ký hiệu, loại, ngày ban hành, trích yếu…) and its files."""
 
     number = models.CharField(
@@ -205,6 +226,7 @@ class GuidingDocumentPage(CommunePage):
             label=_("Tệp"),
             help_text=_("Nên đính kèm ít nhất một tệp (bản PDF của văn bản) để người dân tải về."),
         ),
+        sharing_panel(),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("number"),

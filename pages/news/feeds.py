@@ -60,6 +60,8 @@ class ArticlesRssFeed(Feed):
         return item.summary
 
     def item_link(self, item):
+        if not item.path.startswith(self.index.path):
+            return item.get_full_url()  # shared by the province: its own address on the portal
         return f"{self.base_url}{item.slug}/"
 
     def item_pubdate(self, item):

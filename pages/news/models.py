@@ -23,6 +23,13 @@ from wagtail.search import index
 
 from pages.blocks import ContentStreamBlock
 from pages.models import CommunePage, SectionPage
+from pages.province_content.sharing import (
+    SharedWithCommunes,
+    SharingFormMixin,
+    mark_shared,
+    own_or_shared,
+    sharing_panel,
+)
 from sites.models import VietnameseOrderedName
 from sites.snippets import CommuneOwned, CommuneOwnedForm
 from sites.text import vn_slugify
@@ -129,6 +136,8 @@ class NewsIndexPage(RoutablePageMixin, SectionPage):
     """Tin tức: the commune's news section, with per-category listings and RSS/Atom feeds."""
 
     subpage_types = ["news.ArticlePage"]
+    # A province keeps its own news section too ("Tin tức của tỉnh"), shared down to chosen communes.
+    parent_page_types = ["pages.CommuneHomePage", "pages.ProvincePage"]
 
     class Meta:
         verbose_name = _("Chuyên mục tin tức")
@@ -140,8 +149,15 @@ class NewsIndexPage(RoutablePageMixin, SectionPage):
         return commune_for_page(self)
 
     def articles(self, category: NewsCategory | None = None):
-        """Live, public articles of this section, newest first, without their bodies."""
-        qs = ArticlePage.objects.child_of(self).live().public().defer_streamfields().order_by("-date", "-pk")
+        """Live, public articles of this section, newest first, without their bodies.
+
+        A commune's whole listing also holds the province's articles shared with it (not hidden by it);
+        a category is the commune's own, so its listing holds only the commune's articles."""
+        if category is None and self.commune is not None:
+            qs = own_or_shared(ArticlePage, self, commune_id=self.commune.pk)
+        else:
+            qs = ArticlePage.objects.child_of(self)
+        qs = qs.live().public().defer_streamfields().order_by("-date", "-pk")
         if category is not None:
             qs = qs.filter(categories=category)
         return qs
@@ -164,6 +180,9 @@ class NewsIndexPage(RoutablePageMixin, SectionPage):
     def listing_response(self, request, category: NewsCategory | None = None):
         paginator = Paginator(with_card_images(self.articles(category)), ARTICLES_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
+        if self.commune is not None:
+            home_path = self.path[: -self.steplen]
+            page_obj.object_list = mark_shared(page_obj.object_list, home_path, self.commune.province)
         return self.render(
             request,
             context_overrides={"category": category, "page_obj": page_obj, "articles": page_obj.object_list},
@@ -204,15 +223,17 @@ class NewsIndexPage(RoutablePageMixin, SectionPage):
 # --- Articles ----------------------------------------------------------------------
 
 
-class ArticlePageForm(WagtailAdminPageForm):
+class ArticlePageForm(SharingFormMixin, WagtailAdminPageForm):
     """Admin form of an article: only the commune's own categories, images and related articles are accepted.
 
-    The choosers are already scoped; this is the server-side check behind them.
+    The choosers are already scoped; this is the server-side check behind them. A province's own article
+    (in "Tin tức của tỉnh") takes the province's images and articles, and may be shared with its communes.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.commune = self._find_commune()
+        self.setup_sharing(self.parent_page)
         if "categories" in self.fields:
             self.fields["categories"].queryset = (
                 NewsCategory.objects.filter(commune=self.commune) if self.commune else NewsCategory.objects.none()
@@ -225,10 +246,13 @@ class ArticlePageForm(WagtailAdminPageForm):
         return commune_for_page(anchor) if anchor is not None else None
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = self.clean_sharing(super().clean())
         home = self.commune.home_page if self.commune else None
+        province = self.sharing_province
+        if home is None and province is not None:
+            home = province.page  # the province's own tree
         image = cleaned.get("featured_image")
-        if image is not None and (self.commune is None or image.commune_id != self.commune.pk):
+        if image is not None and not self._own_image(image, province):
             self.add_error("featured_image", _("Chỉ được chọn ảnh trong thư viện của xã/phường mình."))
         for category in cleaned.get("categories") or []:
             if self.commune is None or category.commune_id != self.commune.pk:
@@ -240,14 +264,25 @@ class ArticlePageForm(WagtailAdminPageForm):
                 related = form.cleaned_data.get("related")
                 if not related or form.cleaned_data.get("DELETE"):
                     continue
-                if home is None or not related.path.startswith(home.path):
+                # A province article relates to the province's own articles, never to a commune's.
+                own_tree = home is not None and related.path.startswith(home.path)
+                if not own_tree or (self.commune is None and related.depth != home.depth + 2):
                     self.add_error(None, _("Tin liên quan “%(title)s” không thuộc xã/phường này.") % {"title": related})
                 elif self.instance.pk and related.pk == self.instance.pk:
                     self.add_error(None, _("Không chọn chính bài này làm tin liên quan."))
         return cleaned
 
+    def _own_image(self, image, province) -> bool:
+        if self.commune is not None:
+            return image.commune_id == self.commune.pk
+        if province is None:
+            return False
+        from sites.tenancy import owner_of
 
-class ArticlePage(CommunePage):
+        return owner_of(image) == (None, province.pk)
+
+
+class ArticlePage(SharedWithCommunes, CommunePage):
     """Tin bài: one news article of a commune, with its picture, body, categories and related articles."""
 
     summary = models.TextField(
@@ -321,6 +356,7 @@ class ArticlePage(CommunePage):
             heading=_("Thông tin bài viết"),
         ),
         InlinePanel("related_links", heading=_("Tin liên quan"), label=_("Tin liên quan")),
+        sharing_panel(),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

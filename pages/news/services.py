@@ -8,7 +8,7 @@ Views are counted in the cache (one atomic increment per view, no database write
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, Q
 
 _VIEWS_KEY = "news:views:v1:{}"
 _FLUSH_BATCH = 500
@@ -74,4 +74,12 @@ def featured_articles(home_page, request=None, limit: int = 3) -> list:
 
 
 def latest_articles(home_page, request=None, limit: int = 6) -> list:
-    return list(home_articles(home_page)[:limit])
+    """The newest articles of the commune and those its province shares with it (marked “Từ UBND tỉnh …”)."""
+    from pages.province_content.sharing import mark_shared, shared_q
+
+    from .models import ArticlePage, with_card_images
+
+    own = Q(path__startswith=home_page.path, depth__gt=home_page.depth)
+    articles = ArticlePage.objects.filter(own | shared_q(ArticlePage, home_page.path)).live().public()
+    articles = with_card_images(articles.defer_streamfields().order_by("-date", "-pk"))
+    return mark_shared(articles[:limit], home_page.path)

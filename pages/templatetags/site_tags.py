@@ -46,6 +46,15 @@ def urgent_notices(context):
     return {"notices": active_notices(_commune(context), request), "request": request}
 
 
+@register.inclusion_tag("components/province_alerts.html", takes_context=True)
+def province_alerts(context):
+    """The province's alerts for this commune (pages.province_content), above the commune's own notices."""
+    from pages.province_content.selectors import active_alerts
+
+    request = context.get("request")
+    return {"alerts": active_alerts(_commune(context), request), "request": request}
+
+
 @register.inclusion_tag("components/nav.html", takes_context=True)
 def main_menu(context):
     """The menu from the commune's "Menu chính" setting; the home page's sections when it is empty."""

@@ -87,6 +87,7 @@ KWARG_OBJECTS = {
     "session_id": "editing_session",
     "object_id": "page",
     "trainee_pk": "trainee",
+    "comment_pk": "comment",
 }
 
 # "pk" names a different kind in each namespace ("@snippet": the snippet model of the namespace).
@@ -99,6 +100,9 @@ NAMESPACE_PK_OBJECTS = {
     "procedure_catalogue": "procedure",
     "communes": "commune",
     "workshops": "workshop",
+    "province_alerts": "alert",  # pages.province_content: B's province's alert
+    "oversight": "commune",
+    "public_holidays": "holiday",
     "wagtailsites": "site",
     "wagtailusers_users": "user",
     "wagtailusers_groups": "group",
@@ -430,6 +434,33 @@ RULES: dict[str, Rule] = {
     ),
     "workshops:add_seats": O("new seats in B's workshop", owner=P1_P2, post={"count": "1"}),
     "workshops:export": O("results of B's workshop as Excel", owner=P1_P2),
+    # --- Province alerts (province admins) and shared province items (officers hide them) -----------------
+    "province_alerts:index": L("alerts of the user's provinces", owner=P1_P2, owner_sees=True),
+    "province_alerts:index_results": L("alerts rows", owner=P1_P2, owner_sees=True),
+    "province_alerts:add": L("new alert (commune checkboxes of the user's provinces)", owner=P1_P2, owner_sees=True),
+    "province_alerts:edit": O("B's province's alert", owner=P1_P2, post={"title": "HACKED", "all_communes": "on"}),
+    "province_alerts:delete": O("withdraw B's province's alert (GET: the confirmation page)", owner=P1_P2),
+    "province_alerts:history": O("history of B's province's alert", owner=P1_P2),
+    "province_alerts:history_results": O("history rows of B's province's alert", owner=P1_P2),
+    "province_shared_items": L(
+        "province items listed on the officer's commune, with Ẩn/Hiện (POST names the item)",
+        owner_sees=True,
+        post={"page": "{shared_article}", "action": "hide"},
+    ),
+    # --- Residents' comments on consultations (personal data: the commune's own officers only) ---------
+    "consultation_comments:index": L("consultations of the officer's communes, with comment counts", owner_sees=True),
+    "consultation_comments:comments": O("comments on B's consultation", objects={"page_id": "consultation"}),
+    "consultation_comments:export_csv": O("B's comments as CSV (audited)", objects={"page_id": "consultation"}),
+    "consultation_comments:export_xlsx": O("B's comments as Excel (audited)", objects={"page_id": "consultation"}),
+    "consultation_comments:review": O("review one of B's comments", post={"status": "spam", "response": "HACKED"}),
+    # --- Satisfaction ratings: officers per page, province admins and operators per commune -----------
+    "satisfaction:index": L("satisfaction of the user's pages or communes", owner_sees=True),
+    # --- Province oversight (province admins, operators): B's province and its communes' figures --------
+    "oversight:index": L("the provinces to oversee (one: straight to its dashboard)", owner=P1_P2, owner_sees=True),
+    "oversight:province": O("B's province: every commune's figures", objects={"province_pk": "province"}, owner=P1_P2),
+    "oversight:export_xlsx": O("B's province figures as Excel", objects={"province_pk": "province"}, owner=P1_P2),
+    "oversight:export_csv": O("B's province figures as CSV", objects={"province_pk": "province"}, owner=P1_P2),
+    "oversight:commune": O("B's commune: figures and failed checks", owner=P1_P2),
     # --- Operator areas ---------------------------------------------------------------------------
     "wagtailusers_users:*": OP,
     "wagtailusers_groups:*": OP,
@@ -443,6 +474,7 @@ RULES: dict[str, Rule] = {
     "wagtailadmin_workflows:*": OP,
     "wagtailredirects:*": OP,
     "wagtailembeds:*": OP,
+    "public_holidays:*": OP,  # Settings → Ngày nghỉ lễ (pages.disclosures): one calendar for the whole install
     # --- Sign in and out ----------------------------------------------------------------------------
     "wagtailadmin_login": Rule(AUTH, "admin sign-in form"),
     "wagtailadmin_logout": Rule(AUTH, "sign out"),
@@ -462,6 +494,8 @@ RULES: dict[str, Rule] = {
     "sitemap": Rule(PUBLIC, "sitemap.xml"),
     "html_sitemap": Rule(PUBLIC, "HTML site map"),
     "robots_txt": Rule(PUBLIC, "robots.txt"),
+    "consultation_comment": Rule(PUBLIC, "a consultation's comment form posts here (GET: back to the page)"),
+    "rate_page": Rule(PUBLIC, "a vote on whether a page was useful (POST only)"),
 }
 
 
@@ -483,6 +517,12 @@ def rule_for(route) -> tuple[str, Rule] | None:
 PUBLIC_CHECKS = {
     "wagtail_serve": [
         (lambda w: w.path("page"), 200, True, True),
+        (lambda w: w.path("consultation"), 200, True, True),  # pages.consultations: open, with its form
+        # A disclosure, its section and the quarterly register (pages.disclosures), posted this quarter.
+        (lambda w: w.path("disclosure"), 200, True, True),
+        (lambda w: w.path("disclosure_index"), 200, True, False),
+        (lambda w: w.path("disclosure_index") + w["disclosure_quarter"], 200, True, False),
+        (lambda w: w.path("disclosure_index") + w["disclosure_quarter"] + "in/", 200, True, False),
         (lambda w: w.path("private_page"), 200, False, True),  # B's host asks for the password
         (lambda w: w.path("draft"), 404, False, True),  # never live anywhere
         (lambda w: "/", 200, True, False),
@@ -508,6 +548,9 @@ PUBLIC_CHECKS = {
     "sitemap": [(lambda w: "/sitemap.xml", 200, True, False)],
     "html_sitemap": [(lambda w: "/so-do-trang/", 200, True, False)],
     "robots_txt": [(lambda w: "/robots.txt", 200, False, False)],
+    # GET of B's comment route sends B's host back to the consultation; A's host has no such page.
+    "consultation_comment": [(lambda w: w.path("consultation") + "gui-y-kien/", 302, False, True)],
+    "rate_page": [(lambda w: "/danh-gia/", 405, False, False)],
 }
 
 
@@ -530,6 +573,8 @@ ISSUE_KINDS = {
     "audit entry": (("audit_entry",), "BMARKER-page"),
     "collection": (("collection", "private_collection", "collection_restriction"), "Tân Phú"),
     "user": (("user",), "bientap.b"),
+    "province alert": (("alert",), "BMARKER-alert"),
+    "consultation comment": (("comment", "consultation"), "BMARKER-comment"),
 }
 # Kinds no URL can show even to their owner, with the reason (the refusals are still checked).
 KINDS_NOBODY_OPENS = {
@@ -716,6 +761,18 @@ CROSS_POSTS = [
         "wagtailsnippets_procedures_communeprocedure:add_all",
         data={"commune": "{commune}"},
         control=False,  # nothing is missing on A
+    ),
+    Cross(
+        "an alert for commune B (P1 ticks B's commune)",
+        ("province_admin_a",),
+        "province_alerts:add",
+        data={
+            "kind": "disaster",
+            "title": "HACKED",
+            "starts_at": "2026-01-01 00:00",
+            "expires_at": "2036-01-01 00:00",
+            "communes": "{commune}",
+        },
     ),
     Cross(
         "a new commune in B's province",

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 from taggit.models import TaggedItem
 from wagtail.admin.models import EditingSession
@@ -35,12 +37,15 @@ from wagtail.models import (
 )
 
 from media.models import CommuneDocument, CommuneImage, CommuneVideo
+from pages.consultations.models import ConsultationComment
+from pages.feedback.models import PageRating
 from pages.models import CommuneIdentity, StandardPage
 from pages.news.models import NewsCategory
 from pages.procedures.admin_views import PendingImport
 from pages.procedures.models import CommuneProcedure, Procedure
+from pages.province_content.models import HiddenSharedItem, ProvinceAlert
 from pages.site_content import Banner, MenuItem, NavigationSettings, Notice
-from sites.models import Commune
+from sites.models import Commune, PublicHoliday
 from tests.factories import CommuneFactory, ProvinceFactory, make_officer, make_province_admin, make_superuser
 from tests.factories_pages import BannerFactory, NoticeFactory, add_menu_item
 from tests.factories_procedures import SAMPLE_FILE, add_procedure, procedure_index
@@ -65,6 +70,54 @@ class World:
     def path(self, key) -> str:
         """The public path of one of B's pages on B's own host."""
         return self.b[key].get_url_parts()[2]
+
+
+def _b_consultation(commune_b, page) -> dict:
+    """An open consultation of B with one resident's comment (personal data), and a day of ratings of B's page."""
+    from datetime import timedelta
+
+    from pages.consultations.models import ConsultationIndexPage, ConsultationPage
+
+    index = ConsultationIndexPage.objects.child_of(commune_b.home_page).get()
+    now = timezone.now()
+    consultation = index.add_child(
+        instance=ConsultationPage(
+            title=f"{MARK}-consultation",
+            slug="bmarker-consultation",
+            subject=f"{MARK}-consultation",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+        )
+    )
+    comment = ConsultationComment.objects.create(
+        commune=commune_b, page=consultation, text=f"{MARK}-comment", name=f"{MARK}-resident", contact="0912345678"
+    )
+    PageRating.objects.create(commune=commune_b, page=page, date=timezone.localdate(), useful=3, not_useful=1)
+    return {"consultation": consultation, "comment": comment}
+
+
+def _b_province_content(commune_b, province_admin_b) -> dict:
+    """An alert of B's province for B, and an article of B's province shared with its communes (province_content)."""
+    from datetime import timedelta
+
+    from pages.news.models import ArticlePage, NewsIndexPage
+    from pages.province_content.services import alert_publish
+
+    alert = alert_publish(
+        province=commune_b.province,
+        user=province_admin_b,
+        communes=[commune_b],
+        kind="disaster",
+        title=f"{MARK}-alert",
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    section = NewsIndexPage.objects.child_of(commune_b.province.page).get()
+    shared = section.add_child(
+        instance=ArticlePage(
+            title=f"{MARK}-shared", slug="bmarker-shared", summary=f"{MARK}-shared", share_with_all_communes=True
+        )
+    )
+    return {"alert": alert, "shared_article": shared}
 
 
 def _b_extras(commune_b, editor_b, province_admin_b, content):
@@ -139,9 +192,32 @@ def _b_extras(commune_b, editor_b, province_admin_b, content):
         site_url="http://bmarker-workshop-01.quangngai.gov.vn/",
         started_at=timezone.now(),
     )
+    # A disclosure posted today (pages.disclosures) and the register of its quarter.
+    from pages.disclosures.models import DisclosureIndexPage, DisclosurePage, quarter_of
+
+    disclosure_index = DisclosureIndexPage.objects.child_of(commune_b.home_page).get()
+    posted = timezone.localdate()
+    disclosure = disclosure_index.add_child(
+        instance=DisclosurePage(
+            title=f"{MARK}-disclosure",
+            slug="bmarker-disclosure",
+            group="budget",
+            summary=f"{MARK}-disclosure",
+            decision_date=posted,
+            posted_date=posted,
+            channels=["website"],
+        )
+    )
+    holiday = PublicHoliday.objects.get_or_create(date=date(2026, 9, 2), defaults={"name": "Quốc khánh"})[0]
     return {
+        "disclosure": disclosure,
+        "disclosure_index": disclosure_index,
+        "disclosure_quarter": "so-dang-ky/{}/{}/".format(*quarter_of(posted)),
+        "holiday": holiday,
         "workshop": workshop,
         "trainee": trainee,
+        **_b_consultation(commune_b, content["page"]),
+        **_b_province_content(commune_b, province_admin_b),
         "banner": banner,
         "notice": notice,
         "category": category,
@@ -281,6 +357,20 @@ def snapshot_b(world: World) -> dict:
         "memberships": _rows(get_user_model().groups.through.objects.filter(group__in=groups), "user_id", "group_id"),
         "page_permissions": _rows(GroupPagePermission.objects.filter(page__in=pages), "group_id", "permission_id"),
         "communes": _rows(Commune.objects.filter(province=province), "pk", "name", "status"),
+        "consultation_comments": _rows(
+            ConsultationComment.objects.filter(commune=commune), "pk", "text", "status", "response", "reviewed_by_id"
+        ),
+        "page_ratings": _rows(PageRating.objects.filter(commune=commune), "pk", "useful", "not_useful"),
+        # pages.province_content: B's province's alerts, any alert naming B, and what B (or anyone) hid of B's.
+        "province_alerts": _rows(
+            ProvinceAlert.objects.filter(province=province), "pk", "title", "all_communes", "withdrawn_at"
+        ),
+        "alert_targets": _rows(
+            ProvinceAlert.communes.through.objects.filter(commune=commune), "pk", "provincealert_id"
+        ),
+        "hidden_shared": _rows(
+            HiddenSharedItem.objects.filter(Q(commune=commune) | Q(page__in=pages)), "pk", "commune_id", "page_id"
+        ),
     }
 
 
@@ -301,6 +391,8 @@ def fingerprint() -> tuple:
         CommuneProcedure,
         Procedure,
         Commune,
+        ProvinceAlert,
+        HiddenSharedItem,
     )
     moved = tuple(Page.objects.order_by("pk").values_list("path", flat=True))
     files = tuple(CommuneImage.objects.order_by("pk").values_list("collection_id", flat=True)) + tuple(
