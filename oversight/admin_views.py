@@ -64,6 +64,7 @@ class PeriodForm(forms.Form):
     preset = forms.ChoiceField(
         label="Kỳ báo cáo",
         choices=list(PRESETS.items()),
+        initial=DEFAULT_PRESET,
         required=False,
         error_messages={"invalid_choice": "Kỳ báo cáo “%(value)s” không có; chọn tháng, quý, năm hoặc tự chọn."},
     )

@@ -159,6 +159,7 @@ def _seed_menu(commune) -> None:
         ("Tin tức", "tin-tuc"),
         ("Văn bản", "van-ban-chi-dao-dieu-hanh"),
         ("Thủ tục hành chính", "thu-tuc-hanh-chinh"),
+        ("Công khai", "cong-khai"),
         ("Video hướng dẫn", "video-huong-dan"),
         ("Liên hệ", "lien-he"),
     ]

@@ -63,10 +63,12 @@ def quick_actions(commune) -> list[QuickAction]:
     documents = _child_of_type(home, "guidance.DocumentIndexPage")
     videos = _child_of_type(home, "videos.VideoIndexPage")
     galleries = _child_of_type(home, "videos.GalleryIndexPage")
+    disclosures = _child_of_type(home, "disclosures.DisclosureIndexPage")
     candidates = [
         ("Đăng tin bài", _add_page_url(news, "news.ArticlePage"), "doc-full-inverse"),
         ("Tạo mục tin", _snippet_url("news.NewsCategory", "add"), "tag"),
         ("Thêm văn bản", _add_page_url(documents, "guidance.GuidingDocumentPage"), "doc-full"),
+        ("Đăng thông tin công khai", _add_page_url(disclosures, "disclosures.DisclosurePage"), "clipboard-list"),
         ("Cập nhật thủ tục hành chính", _snippet_url("procedures.CommuneProcedure", "list"), "list-ul"),
         ("Tải video hướng dẫn", _add_page_url(videos, "videos.VideoPage"), "media"),
         ("Thêm album ảnh", _add_page_url(galleries, "videos.GalleryPage"), "image"),

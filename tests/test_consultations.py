@@ -115,6 +115,17 @@ def test_open_consultation_shows_days_left_and_the_form(client, commune_a):
     assert "Kết quả lấy ý kiến" not in body
 
 
+def test_home_page_lists_open_consultations_only(client, commune_a, commune_b):
+    add_consultation(commune_a, "dang-mo", title="Dự thảo quy ước đang mở")
+    add_consultation(commune_a, "da-dong", title="Dự thảo đã đóng", opens_in_days=-20, closes_in_days=-1)
+    add_consultation(commune_a, "sap-mo", title="Dự thảo sắp mở", opens_in_days=3, closes_in_days=20)
+    add_consultation(commune_b, "xa-khac", title="Dự thảo của xã khác")
+    html = client.get("/", HTTP_HOST=commune_a.hostname).content.decode()
+    assert 'id="home-lay-y-kien"' in html and "Dự thảo quy ước đang mở" in html
+    for other in ("Dự thảo đã đóng", "Dự thảo sắp mở", "Dự thảo của xã khác"):
+        assert other not in html
+
+
 def test_upcoming_consultation_shows_no_form(client, commune_a):
     page = add_consultation(commune_a, opens_in_days=3, closes_in_days=20)
     body = client.get(public_path(page), HTTP_HOST=commune_a.hostname).content.decode()

@@ -17,6 +17,8 @@ def test_quick_actions_point_into_the_communes_own_sections(commune_a):
     actions = {a.label: a.url for a in quick_actions(commune_a)}
     assert actions["Cập nhật thủ tục hành chính"] == "/admin/snippets/procedures/communeprocedure/"
     assert actions["Tải hình ảnh lên"] == "/admin/images/multiple/add/"
+    section = commune_a.home_page.get_children().get(slug="cong-khai")
+    assert actions["Đăng thông tin công khai"] == f"/admin/pages/add/disclosures/disclosurepage/{section.pk}/"
 
 
 def test_dashboard_lists_drafts_and_recent_changes_of_the_commune_only(client, commune_a, commune_b, editor_a):

@@ -197,6 +197,16 @@ def test_section_shows_current_disclosures_grouped_in_the_laws_order(client, com
     assert "Có 3 thông tin đang trong thời hạn công khai." in html
 
 
+def test_home_page_lists_current_disclosures_and_links_to_the_section(client, commune_a, commune_b):
+    add_disclosure(commune_a, "Công khai dự toán còn hạn")
+    add_disclosure(commune_a, "Công khai đã hết hạn", posted_date=TODAY - timedelta(days=40))
+    add_disclosure(commune_b, "Công khai của xã khác")
+    html = body(client, commune_a, "/")
+    assert 'id="home-cong-khai"' in html and "Công khai dự toán còn hạn" in html
+    assert "Công khai đã hết hạn" not in html and "Công khai của xã khác" not in html
+    assert 'href="/cong-khai/"' in html
+
+
 def test_detail_page_shows_group_decision_dates_channels_and_attachments(client, commune_a):
     pdf = make_file(commune_a, "du-toan-2026.pdf")
     page = add_disclosure(
@@ -308,7 +318,7 @@ def test_register_of_a_quarter_has_only_its_items_in_date_order_with_forms_and_p
     draft.unpublish()
     html = body(client, commune_a, INDEX_PATH + "so-dang-ky/2026/3/")
     assert register_titles(html) == ["Quy chế dân chủ", "Danh sách gọi nhập ngũ"]
-    assert "Quý III năm 2026".lower() in html.lower() and "Từ ngày 01/07/2026 đến ngày 30/09/2026" in html
+    assert "Sổ theo dõi công khai thông tin quý III năm 2026" in html and "Từ ngày 01/07/2026 đến ngày 30/09/2026" in html
     rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     first, second = rows
     assert "Thường xuyên" in first and "Trang thông tin điện tử" in first and "01/07/2026" in first

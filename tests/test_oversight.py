@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -280,6 +281,16 @@ def test_dashboard_shows_the_numbers_and_the_exports_carry_the_same(seeded, prov
         on_screen = [_shown(cell) for cell in shown]
         assert [_stored(cell) for cell in by_name[name]] == on_screen, name
         assert [_stored(cell) for cell in by_name_xlsx[name]] == on_screen, name
+
+
+def test_chart_coordinates_are_plain_numbers_not_localised(seeded, province_admin_a):
+    """Vietnamese number formatting writes 48.5 as "48,5", which an SVG reads as nothing: no bars at all."""
+    body = admin_client(province_admin_a).get(dashboard_url(seeded["a"].province)).content.decode()
+    svgs = re.findall(r"<svg viewBox.*?</svg>", body, re.S)
+    assert len(svgs) == 3
+    values = [v for svg in svgs for v in re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)]
+    assert values and all(re.fullmatch(r"-?\d+(\.\d+)?%?", v) for v in values), sorted(set(values))[:10]
+    assert any(float(h) > 0 for svg in svgs for h in re.findall(r'<rect[^>]*\sheight="([^"]*)"', svg))
 
 
 def test_sorting_and_filters_apply_to_the_screen_and_the_export_alike(seeded, province_admin_a):

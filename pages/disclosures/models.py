@@ -91,6 +91,11 @@ def quarter_label(year: int, quarter: int) -> str:
     return f"Quý {ROMAN_QUARTERS[quarter]} năm {year}"
 
 
+def quarter_phrase(year: int, quarter: int) -> str:
+    """The label inside a sentence: "quý IV năm 2026" (lower-casing the label would give "iv")."""
+    return f"quý {ROMAN_QUARTERS[quarter]} năm {year}"
+
+
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     """First and last day of a quarter; ValueError for a quarter or year that does not exist."""
     if quarter not in (1, 2, 3, 4):
@@ -194,6 +199,7 @@ class DisclosureIndexPage(RoutablePageMixin, SectionPage):
                 "quarters": quarters,
                 "this_quarter": {
                     "label": quarter_label(year, quarter),
+                    "phrase": quarter_phrase(year, quarter),
                     "url": self.register_url(request, year, quarter),
                 },
             },
@@ -210,6 +216,7 @@ class DisclosureIndexPage(RoutablePageMixin, SectionPage):
             "year": year,
             "quarter": quarter,
             "quarter_label": quarter_label(year, quarter),
+            "quarter_phrase": quarter_phrase(year, quarter),
             "start": start,
             "end": end,
             "rows": list(self.quarter_items(year, quarter)),
