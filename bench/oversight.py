@@ -17,7 +17,6 @@ The references measured in the same run, for the same province admin: the commun
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,21 +31,9 @@ DISCLOSURES = 6
 
 
 def measure(database: str, communes: int = COMMUNES) -> dict:
-    from provision import ROOT, _env, _fresh_postgres, _manage
+    from provision import run_job
 
-    with tempfile.TemporaryDirectory() as var_dir:
-        url = _fresh_postgres("xaso_bench_oversight") if database == "postgresql" else f"sqlite:///{var_dir}/o.sqlite3"
-        env = dict(_env(url, var_dir), BENCH_OVERSIGHT_COMMUNES=str(communes))
-        _manage(env, "migrate", "--noinput")
-        out = subprocess.run(
-            [sys.executable, "bench/oversight.py", "--job"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        return json.loads(out.strip().splitlines()[-1])
+    return run_job("oversight.py", database, "xaso_bench_oversight", {"BENCH_OVERSIGHT_COMMUNES": str(communes)})
 
 
 def _n(value: float, digits: int = 0) -> str:

@@ -6,6 +6,7 @@ done with a single commune (N = 1). If the cost per commune does not grow with N
 """
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,23 @@ def _env(database_url: str, var_dir: str) -> dict:
 
 def _manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def run_job(script: str, database: str, db_name: str, extra_env: dict) -> dict:
+    """Run `bench/<script> --job` on a fresh migrated database; the job prints its result as JSON last."""
+    with tempfile.TemporaryDirectory() as var_dir:
+        url = _fresh_postgres(db_name) if database == "postgresql" else f"sqlite:///{var_dir}/{db_name}.sqlite3"
+        env = dict(_env(url, var_dir), **extra_env)
+        _manage(env, "migrate", "--noinput")
+        out = subprocess.run(
+            [sys.executable, f"bench/{script}", "--job"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
 
 
 def _fresh_postgres(name: str) -> str:

@@ -14,9 +14,7 @@ template with the demo content from scratch. A seat costs "× provisioning" empt
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,21 +22,9 @@ TRAINEES = int(os.environ.get("BENCH_WORKSHOP_TRAINEES", "30"))
 
 
 def measure(database: str, trainees: int = TRAINEES) -> dict:
-    from provision import ROOT, _env, _fresh_postgres, _manage
+    from provision import run_job
 
-    with tempfile.TemporaryDirectory() as var_dir:
-        url = _fresh_postgres("xaso_bench_workshop") if database == "postgresql" else f"sqlite:///{var_dir}/w.sqlite3"
-        env = dict(_env(url, var_dir), BENCH_WORKSHOP_TRAINEES=str(trainees))
-        _manage(env, "migrate", "--noinput")
-        out = subprocess.run(
-            [sys.executable, "bench/workshop.py", "--job"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        return json.loads(out.strip().splitlines()[-1])
+    return run_job("workshop.py", database, "xaso_bench_workshop", {"BENCH_WORKSHOP_TRAINEES": str(trainees)})
 
 
 def _n(value: float, digits: int = 2) -> str:

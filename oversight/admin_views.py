@@ -19,7 +19,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
-from sites.models import Province
 from sites.tenancy import scope_for_user
 
 from . import charts, reports
@@ -39,17 +38,12 @@ def url(view_name, *args):
 
 
 def can_oversee(user) -> bool:
-    scope = scope_for_user(user)
-    return scope.is_superuser or scope.is_province_admin
+    return scope_for_user(user).administers_provinces
 
 
 def provinces_for(user):
     """The provinces whose communes this user oversees: all for operators, their own for province admins."""
-    scope = scope_for_user(user)
-    provinces = Province.objects.all()
-    if not scope.is_superuser:
-        provinces = provinces.filter(pk__in=scope.province_ids)
-    return provinces.order_by("sort_name")
+    return scope_for_user(user).administered_provinces()
 
 
 # --- The filter form ---------------------------------------------------------------------------------

@@ -35,11 +35,11 @@ def count_page_view(commune_id: int) -> None:
     if not commune_id:
         return
     key = _key(commune_id, timezone.localdate())
-    cache.add(key, 0, timeout=(FLUSH_DAYS + 1) * 86400)
     try:
-        cache.incr(key)
-    except ValueError:  # evicted between add() and incr(): start again
-        cache.set(key, 1, timeout=(FLUSH_DAYS + 1) * 86400)
+        cache.incr(key)  # one round trip on every view but the day's first
+    except ValueError:  # no counter yet today: make one (add, so a racing first view is not lost)
+        if not cache.add(key, 1, timeout=(FLUSH_DAYS + 1) * 86400):
+            cache.incr(key)
 
 
 def pending_views(commune_id: int, day: date | None = None) -> int:

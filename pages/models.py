@@ -314,6 +314,44 @@ class OrganisationPage(StandardPage):
         return context
 
 
+class AttachedDocument(Orderable):
+    """A file of the commune's library attached to a page, with the name residents read (disclosures,
+    consultations). Subclasses add the ParentalKey."""
+
+    document = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name=_("Tệp"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Chọn hoặc tải lên tệp (PDF, Word, Excel…) trong thư viện của xã."),
+    )
+    caption = models.CharField(
+        _("Tên hiển thị"),
+        max_length=200,
+        blank=True,
+        help_text=_("Để trống sẽ dùng tên tệp; ví dụ: Danh sách hộ được hỗ trợ."),
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("caption")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        verbose_name = _("Tệp đính kèm")
+        verbose_name_plural = _("Tệp đính kèm")
+
+    def __str__(self):
+        return self.caption or self.document.title
+
+    @property
+    def size(self) -> int | None:
+        """File size in bytes; Wagtail fills it in lazily for files added outside its upload form."""
+        return self.document.get_file_size()
+
+    @property
+    def extension(self) -> str:
+        return self.document.file_extension.upper()
+
+
 class Leader(Orderable):
     """One leader of the commune: photo, position, short biography and duties."""
 

@@ -81,11 +81,7 @@ def _communes_for(request):
 
 def _provinces_for(request):
     """The provinces this user may create communes in (same narrowing as _communes_for)."""
-    scope = scope_for_user(request.user)
-    provinces = scope.provinces()
-    if not scope.is_superuser:
-        provinces = provinces.filter(pk__in=scope.province_ids)
-    return provinces.order_by("sort_name")
+    return scope_for_user(request.user).administered_provinces()
 
 
 class CommuneAreaMixin:

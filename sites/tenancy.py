@@ -213,6 +213,18 @@ class Scope:
         )
         return Province.objects.filter(pk__in=ids)
 
+    @property
+    def administers_provinces(self) -> bool:
+        """Operators and province admins: they post province alerts and oversee communes."""
+        return self.is_superuser or self.is_province_admin
+
+    def administered_provinces(self):
+        """Provinces the user administers, in Vietnamese order: all for operators, none for officers."""
+        provinces = Province.objects.all()
+        if not self.is_superuser:
+            provinces = provinces.filter(pk__in=self.province_ids)
+        return provinces.order_by("sort_name")
+
 
 EMPTY_SCOPE = Scope()
 

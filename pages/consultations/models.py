@@ -21,10 +21,10 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
-from pages.models import CommunePage, SectionPage
+from pages.models import AttachedDocument, CommunePage, SectionPage
 from sites.models import Commune
 
 CLOSED_PER_PAGE = 20
@@ -211,52 +211,22 @@ class ConsultationPage(RoutablePageMixin, CommunePage):
         return comment_submitted(request, self)
 
 
-class ConsultationDocumentBase(Orderable):
-    """A file of the consultation, with the caption residents read."""
-
-    document = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        verbose_name=_("Tệp"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text=_("Chọn hoặc tải lên tệp trong thư viện của xã."),
-    )
-    caption = models.CharField(
-        _("Tên hiển thị"),
-        max_length=200,
-        blank=True,
-        help_text=_("Để trống sẽ dùng tên tệp; ví dụ: Dự thảo Quy ước thôn (bản lấy ý kiến)."),
-    )
-
-    panels = [FieldPanel("document"), FieldPanel("caption")]
-
-    class Meta(Orderable.Meta):
-        abstract = True
-
-    def __str__(self):
-        return self.caption or self.document.title
-
-    @property
-    def extension(self) -> str:
-        return self.document.file_extension.upper()
-
-
-class ConsultationDraftDocument(ConsultationDocumentBase):
+class ConsultationDraftDocument(AttachedDocument):
     """A draft put to the residents (and its appendices)."""
 
     page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="draft_documents")
 
-    class Meta(ConsultationDocumentBase.Meta):
+    class Meta(AttachedDocument.Meta):
         verbose_name = _("Tài liệu dự thảo")
         verbose_name_plural = _("Tài liệu dự thảo")
 
 
-class ConsultationResultDocument(ConsultationDocumentBase):
+class ConsultationResultDocument(AttachedDocument):
     """A document of the results: the summary report, the final text adopted."""
 
     page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="result_documents")
 
-    class Meta(ConsultationDocumentBase.Meta):
+    class Meta(AttachedDocument.Meta):
         verbose_name = _("Tài liệu kết quả")
         verbose_name_plural = _("Tài liệu kết quả")
 

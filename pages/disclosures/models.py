@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -17,10 +16,10 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Page
 from wagtail.search import index
 
-from pages.models import CommunePage, SectionPage
+from pages.models import AttachedDocument, CommunePage, SectionPage
 
 
 class DisclosureGroup(models.TextChoices):
@@ -504,37 +503,7 @@ class DisclosurePage(CommunePage):
         return context
 
 
-class DisclosureAttachment(Orderable):
+class DisclosureAttachment(AttachedDocument):
     """A file attached to a disclosure (the signed decision, the list of beneficiaries…)."""
 
     page = ParentalKey(DisclosurePage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        verbose_name=_("Tệp"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text=_("Chọn hoặc tải lên tệp PDF, Word, Excel… được công khai."),
-    )
-    caption = models.CharField(
-        _("Chú thích"),
-        max_length=200,
-        blank=True,
-        help_text=_("Để trống sẽ dùng tên tệp; ví dụ: Danh sách hộ được hỗ trợ."),
-    )
-
-    panels = [FieldPanel("document"), FieldPanel("caption")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("Tệp đính kèm")
-        verbose_name_plural = _("Tệp đính kèm")
-
-    def __str__(self):
-        return self.caption or self.document.title
-
-    @property
-    def size(self) -> int | None:
-        return self.document.get_file_size()
-
-    @property
-    def extension(self) -> str:
-        return self.document.file_extension.upper()

@@ -60,15 +60,11 @@ def alert_provinces(user):
     """Provinces whose alerts this user posts: all for operators, administered ones for province admins.
 
     An officer of a commune gets none from that role (they see their commune's alerts on the dashboard)."""
-    scope = scope_for_user(user)
-    if scope.is_superuser:
-        return Province.objects.order_by("sort_name")
-    return Province.objects.filter(pk__in=scope.province_ids).order_by("sort_name")
+    return scope_for_user(user).administered_provinces()
 
 
 def can_post_alerts(user) -> bool:
-    scope = scope_for_user(user)
-    return scope.is_superuser or scope.is_province_admin
+    return scope_for_user(user).administers_provinces
 
 
 class ProvinceAlertPolicy(ModelPermissionPolicy):
